@@ -158,6 +158,8 @@ export interface MsgFormClusterResponse {
   from?: string;
   code: CodeValue;
   consensus?: ConsensusValue;
+  /** Ours: why the cluster was declined. Go peers ignore the unknown field. */
+  message?: string;
 }
 export interface MsgDisbandCluster {
   type: "MsgDisbandCluster";
@@ -367,6 +369,7 @@ export function toWireObject(message: Message): Record<string, unknown> {
         ["from", message.from, true],
         ["code", message.code, false],
         ["consensus", message.consensus, true],
+        ["message", message.message, true],
       ]);
     case "MsgDisbandCluster":
       return ordered([
