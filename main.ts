@@ -4,6 +4,8 @@
  *
  * @module
  */
+// The shim must run before any libp2p module is evaluated.
+import "./node/shim.ts";
 import { main } from "./cli/main.ts";
 
 if (import.meta.main) {

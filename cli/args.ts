@@ -120,3 +120,31 @@ export function parseHostPort(
   const host = match[1].replace(/^\[|\]$/g, "");
   return { hostname: host === "" ? defaultHost : host, port };
 }
+
+const DURATION_REGEXP = /^(\d+)(ms|s|m)$/;
+const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000 } as const;
+
+/**
+ * Parses a duration with its unit (`500ms`, `10s`, `2m`) into milliseconds.
+ *
+ * @throws {UsageError} when the unit is missing or the value is outside `min`..`max` ms
+ */
+export function parseDurationMs(
+  option: string,
+  value: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER } = {},
+): number {
+  const match = DURATION_REGEXP.exec(value.trim());
+  if (!match) {
+    throw new UsageError(
+      `Invalid value for ${option}: '${value}' (expected a duration such as 500ms, 10s or 2m)`,
+    );
+  }
+  const ms = Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
+  if (ms < min || ms > max) {
+    throw new UsageError(
+      `Invalid value for ${option}: ${value} (expected from ${min} ms to ${max} ms)`,
+    );
+  }
+  return ms;
+}

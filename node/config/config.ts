@@ -36,15 +36,22 @@ export interface Config {
     result_ttl_ms: number;
   };
   worker: {
+    /** Listen address of the libp2p TCP transport. */
+    address: string;
     port: number;
     private_key: string;
     workspace: string;
     boot_nodes: string[];
     topics: string[];
+    /** Executions at once; 0 means the number of CPUs. */
     concurrency: number;
     gateway: string;
     http_allow: string[];
     attributes: Record<string, string>;
+    /** Wall-clock limit of one execution. */
+    execution_timeout_ms: number;
+    /** Folder of external CGI extensions; empty for none. */
+    extensions: string;
   };
   chain: { rpc: string; wallet: string; gas_price: string; emissions_version: string };
   log: { level: "debug" | "info" | "warn" | "error" | "silent"; format: "text" | "json" };
@@ -67,15 +74,18 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
     result_ttl_ms: 600_000,
   },
   worker: {
+    address: "127.0.0.1",
     port: 9011,
     private_key: "keys/worker/priv.bin",
     workspace: "data/worker",
     boot_nodes: [],
     topics: [],
-    concurrency: 2,
+    concurrency: 0,
     gateway: "https://{cid}.ipfs.w3s.link/manifest.json",
     http_allow: [],
     attributes: {},
+    execution_timeout_ms: 10_000,
+    extensions: "",
   },
   chain: {
     rpc: "http://127.0.0.1:26657",

@@ -19,10 +19,12 @@ import { DIAL_BACKOFF_INITIAL_MS, DIAL_BACKOFF_JITTER, DIAL_BACKOFF_MAX_MS } fro
 export class BootNodeError extends Error {
   override name = "BootNodeError";
   readonly address: string;
+  readonly reason: string;
 
   constructor(address: string, reason: string, options?: ErrorOptions) {
     super(`Invalid boot node ${JSON.stringify(address)}: ${reason}`, options);
     this.address = address;
+    this.reason = reason;
   }
 }
 

@@ -1,0 +1,267 @@
+/**
+ * Options of `allora worker`: the flags, and their resolution against the environment and
+ * config.yaml. Precedence is flags > environment > config file > defaults, all in
+ * {@link resolveWorkerSettings}.
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { parseDurationMs, parseFlags, parseInteger } from "./args.ts";
+import { CliError, UsageError } from "./errors.ts";
+import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
+import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
+import { gossipTopicNames } from "../node/worker/topics.ts";
+
+/** The flags of `allora worker` as typed, before defaults are applied. */
+export interface WorkerFlags {
+  bootNodes: string[];
+  address?: string;
+  port?: string;
+  announce: string[];
+  privateKey?: string;
+  topics: string[];
+  workspace?: string;
+  concurrency?: string;
+  gateway?: string;
+  functions: string[];
+  extensions?: string;
+  inferenceCommand?: string;
+  project?: string;
+  httpAllow: string[];
+  executionTimeout?: string;
+  config?: string;
+}
+
+/** Everything the worker needs to start, with paths made absolute. */
+export interface WorkerSettings {
+  bootNodes: BootNode[];
+  address: string;
+  port: number;
+  announce: string[];
+  privateKeyPath: string;
+  /** Gossip topic names besides the general topic. */
+  topics: string[];
+  workspace: string;
+  concurrency: number;
+  /** Manifest URL template with `{cid}`. */
+  gateway: string;
+  /** Local function folders or archives to install at start. */
+  functionPaths: string[];
+  extensionsDir?: string;
+  inference: { command: string[]; cwd: string; timeoutMs: number };
+  httpAllow: string[];
+  executionTimeoutMs: number;
+  attributes: Record<string, string>;
+  /** The config file that was read, if any. */
+  configFile?: string;
+}
+
+/** Environment variable with a comma-separated list of boot node multiaddrs. */
+export const BOOT_NODES_ENV = "BOOT_NODES";
+/** Config file read from the working directory when `--config` is not given. */
+export const DEFAULT_CONFIG_FILE = "config.yaml";
+
+const COMMAND = "allora worker";
+const FLAG_SPEC = {
+  "boot-nodes": { type: "string", multiple: true },
+  address: { type: "string" },
+  port: { type: "string" },
+  announce: { type: "string", multiple: true },
+  "private-key": { type: "string" },
+  topic: { type: "string", multiple: true },
+  workspace: { type: "string" },
+  concurrency: { type: "string" },
+  gateway: { type: "string" },
+  function: { type: "string", multiple: true },
+  extensions: { type: "string" },
+  "inference-command": { type: "string" },
+  project: { type: "string" },
+  "http-allow": { type: "string", multiple: true },
+  "execution-timeout": { type: "string" },
+  config: { type: "string" },
+} as const;
+
+/**
+ * Parses the arguments of `allora worker` without applying defaults.
+ *
+ * @throws {UsageError} on an unknown option or a missing value
+ */
+export function parseWorkerFlags(argv: string[]): WorkerFlags {
+  const { values } = parseFlags(COMMAND, argv, FLAG_SPEC);
+  const text = (name: keyof typeof FLAG_SPEC) => values[name] as string | undefined;
+  const list = (name: keyof typeof FLAG_SPEC) =>
+    splitList((values[name] as string[] | undefined) ?? []);
+  return {
+    bootNodes: list("boot-nodes"),
+    address: text("address"),
+    port: text("port"),
+    announce: list("announce"),
+    privateKey: text("private-key"),
+    topics: list("topic"),
+    workspace: text("workspace"),
+    concurrency: text("concurrency"),
+    gateway: text("gateway"),
+    functions: (values.function as string[] | undefined) ?? [],
+    extensions: text("extensions"),
+    inferenceCommand: text("inference-command"),
+    project: text("project"),
+    httpAllow: list("http-allow"),
+    executionTimeout: text("execution-timeout"),
+    config: text("config"),
+  };
+}
+
+/** Splits repeated, comma-separated values and drops empty entries. */
+function splitList(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(",")).map((value) => value.trim())
+    .filter((value) => value !== "");
+}
+
+/**
+ * Reads the config file named by `--config`, or `config.yaml` in `cwd` when it exists.
+ *
+ * @throws {CliError} when the file is missing (given explicitly) or invalid
+ */
+export async function loadWorkerConfig(
+  flags: WorkerFlags,
+  cwd: string,
+): Promise<{ config: Config; path: string } | undefined> {
+  const path = resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
+  if (flags.config === undefined && !(await exists(path))) return undefined;
+  try {
+    return { config: await loadConfig(path), path };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new CliError(error.message, {
+        cause: error,
+        hint: flags.config === undefined
+          ? `fix ${path}, or pass --config to read another file`
+          : "check the path given to --config",
+      });
+    }
+    throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Inputs of {@link resolveWorkerSettings} besides the flags. */
+export interface ResolveSources {
+  env: (name: string) => string | undefined;
+  file?: { config: Config; path: string };
+  cwd: string;
+  /** Used when no concurrency is configured. */
+  cpuCount: number;
+}
+
+/**
+ * Applies flags over the environment over the config file over the defaults, and validates
+ * the result.
+ *
+ * @throws {UsageError} naming the option or key, the value and the expected form
+ */
+export function resolveWorkerSettings(
+  flags: WorkerFlags,
+  { env, file, cwd, cpuCount }: ResolveSources,
+): WorkerSettings {
+  const worker = file?.config.worker ?? DEFAULT_CONFIG.worker;
+  const fileDir = file ? dirname(file.path) : cwd;
+  // A path from a flag is relative to the working directory, one from the file to its folder.
+  const path = (flag: string | undefined, fromFile: string) =>
+    flag !== undefined ? resolve(cwd, flag) : resolve(fileDir, fromFile);
+
+  const envBootNodes = splitList([env(BOOT_NODES_ENV) ?? ""]);
+  const bootNodeSource = flags.bootNodes.length > 0
+    ? { option: "--boot-nodes", values: flags.bootNodes }
+    : envBootNodes.length > 0
+    ? { option: BOOT_NODES_ENV, values: envBootNodes }
+    : { option: "worker.boot_nodes", values: worker.boot_nodes };
+  const topicValues = flags.topics.length > 0
+    ? flags.topics
+    : worker.topics.length > 0
+    ? worker.topics
+    : file
+    ? [String(file.config.topic)]
+    : [];
+  const configuredConcurrency = flags.concurrency !== undefined
+    ? parseInteger("--concurrency", flags.concurrency, { min: 1, max: 256 })
+    : worker.concurrency;
+  const inference = file?.config.inference ?? DEFAULT_CONFIG.inference;
+
+  return {
+    bootNodes: parseBootNodes(bootNodeSource.option, bootNodeSource.values),
+    address: flags.address ?? worker.address,
+    port: flags.port !== undefined
+      ? parseInteger("--port", flags.port, { min: 0, max: 65535 })
+      : worker.port,
+    announce: flags.announce,
+    privateKeyPath: path(flags.privateKey, worker.private_key),
+    topics: gossipTopicNames(topicValues),
+    workspace: path(flags.workspace, worker.workspace),
+    concurrency: configuredConcurrency > 0 ? configuredConcurrency : Math.max(1, cpuCount),
+    gateway: checkGateway(
+      flags.gateway ?? worker.gateway,
+      flags.gateway ? "--gateway" : "worker.gateway",
+    ),
+    functionPaths: flags.functions.map((value) => resolve(cwd, value)),
+    extensionsDir: flags.extensions !== undefined
+      ? resolve(cwd, flags.extensions)
+      : worker.extensions !== ""
+      ? resolve(fileDir, worker.extensions)
+      : undefined,
+    inference: {
+      command: flags.inferenceCommand !== undefined
+        ? splitCommand(flags.inferenceCommand)
+        : inference.command,
+      cwd: path(flags.project, "."),
+      timeoutMs: inference.timeout_ms,
+    },
+    httpAllow: flags.httpAllow.length > 0 ? flags.httpAllow : worker.http_allow,
+    executionTimeoutMs: flags.executionTimeout !== undefined
+      ? parseDurationMs("--execution-timeout", flags.executionTimeout, { min: 100, max: 600_000 })
+      : worker.execution_timeout_ms,
+    attributes: { ...worker.attributes },
+    configFile: file?.path,
+  };
+}
+
+function parseBootNodes(option: string, values: readonly string[]): BootNode[] {
+  return values.map((value) => {
+    try {
+      return parseBootNode(value);
+    } catch (error) {
+      if (!(error instanceof BootNodeError)) throw error;
+      // The message repeats the boot node error, so it is not attached as a cause.
+      throw new UsageError(`Invalid value for ${option}: '${error.address}' (${error.reason})`, {
+        hint: "give full multiaddrs such as /ip4/127.0.0.1/tcp/9010/p2p/12D3KooW…",
+      });
+    }
+  });
+}
+
+function checkGateway(template: string, option: string): string {
+  if (!/^https?:\/\//.test(template) || !template.includes("{cid}")) {
+    throw new UsageError(
+      `Invalid value for ${option}: '${template}' (expected an http(s) URL template with {cid})`,
+      { hint: "e.g. http://127.0.0.1:8080/ipfs/{cid}/manifest.json" },
+    );
+  }
+  return template;
+}
+
+/** Splits a command line on whitespace; quoting is not supported. */
+function splitCommand(command: string): string[] {
+  const parts = command.trim().split(/\s+/).filter((part) => part !== "");
+  if (parts.length === 0) {
+    throw new UsageError("Invalid value for --inference-command: the command is empty");
+  }
+  return parts;
+}

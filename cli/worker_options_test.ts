@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { assertThrows } from "../testing/assert.ts";
+import { UsageError } from "./errors.ts";
+import { parseConfig } from "../node/config/config.ts";
+import { parseWorkerFlags, type ResolveSources, resolveWorkerSettings } from "./worker_options.ts";
+
+const HEAD = "/ip4/127.0.0.1/tcp/9010/p2p/12D3KooWH9GerdSEroL2nqjpd2GuE5dwmqNi7uHX7FoywBdKcP4q";
+const OTHER = "/ip4/127.0.0.2/tcp/9010/p2p/12D3KooWQrN5U3BApv4JYjE5HyKXFKkRF2U8c5FgK3zMPjzkZTpQ";
+
+function sources(overrides: Partial<ResolveSources> = {}): ResolveSources {
+  return { env: () => undefined, cwd: "/work/project", cpuCount: 4, ...overrides };
+}
+
+function fileWith(yaml: string) {
+  return { config: parseConfig(`name: demo\ntopic: 7\n${yaml}`), path: "/srv/demo/config.yaml" };
+}
+
+Deno.test("resolveWorkerSettings() applies defaults without flags or file", () => {
+  const settings = resolveWorkerSettings(parseWorkerFlags([]), sources());
+  assert.deepEqual(settings.bootNodes, []);
+  assert.equal(settings.address, "127.0.0.1");
+  assert.equal(settings.port, 9011);
+  assert.equal(settings.privateKeyPath, "/work/project/keys/worker/priv.bin");
+  assert.equal(settings.workspace, "/work/project/data/worker");
+  assert.equal(settings.concurrency, 4);
+  assert.deepEqual(settings.topics, []);
+  assert.equal(settings.gateway, "https://{cid}.ipfs.w3s.link/manifest.json");
+  assert.deepEqual(settings.inference, {
+    command: ["python3", "main.py"],
+    cwd: "/work/project",
+    timeoutMs: 10_000,
+  });
+  assert.equal(settings.executionTimeoutMs, 10_000);
+  assert.equal(settings.extensionsDir, undefined);
+});
+
+Deno.test("resolveWorkerSettings() reads the file relative to its folder", () => {
+  const file = fileWith(
+    "worker:\n  port: 9100\n  workspace: state\n  concurrency: 3\n  attributes: {gpu: a100}\n" +
+      "  execution_timeout_ms: 5000\n  extensions: ext\n",
+  );
+  const settings = resolveWorkerSettings(parseWorkerFlags([]), sources({ file }));
+  assert.equal(settings.port, 9100);
+  assert.equal(settings.workspace, "/srv/demo/state");
+  assert.equal(settings.privateKeyPath, "/srv/demo/keys/worker/priv.bin");
+  assert.equal(settings.concurrency, 3);
+  assert.deepEqual(settings.attributes, { gpu: "a100" });
+  assert.equal(settings.executionTimeoutMs, 5000);
+  assert.equal(settings.extensionsDir, "/srv/demo/ext");
+  assert.equal(settings.inference.cwd, "/srv/demo");
+  assert.deepEqual(settings.topics, ["allora-topic-7-worker"]);
+  assert.equal(settings.configFile, "/srv/demo/config.yaml");
+});
+
+Deno.test("resolveWorkerSettings() prefers flags over env over file", () => {
+  const file = fileWith(`worker:\n  boot_nodes: ["${OTHER}"]\n  port: 9100\n  topics: ["2"]\n`);
+  const env = (name: string) => name === "BOOT_NODES" ? HEAD : undefined;
+  const fromEnv = resolveWorkerSettings(parseWorkerFlags([]), sources({ file, env }));
+  assert.deepEqual(fromEnv.bootNodes.map((node) => node.address), [HEAD]);
+  assert.deepEqual(fromEnv.topics, ["allora-topic-2-worker"]);
+
+  const flags = parseWorkerFlags([
+    "--boot-nodes",
+    `${OTHER},${HEAD}`,
+    "--port",
+    "0",
+    "--topic",
+    "3",
+    "--topic",
+    "allora-topic-4-worker",
+    "--workspace",
+    "ws",
+  ]);
+  const fromFlags = resolveWorkerSettings(flags, sources({ file, env }));
+  assert.deepEqual(fromFlags.bootNodes.map((node) => node.address), [OTHER, HEAD]);
+  assert.equal(fromFlags.port, 0);
+  assert.deepEqual(fromFlags.topics, ["allora-topic-3-worker", "allora-topic-4-worker"]);
+  assert.equal(fromFlags.workspace, "/work/project/ws");
+});
+
+Deno.test("resolveWorkerSettings() reads the runtime flags", () => {
+  const flags = parseWorkerFlags([
+    "--concurrency",
+    "8",
+    "--execution-timeout",
+    "2500ms",
+    "--inference-command",
+    " python3   -u  model.py ",
+    "--project",
+    "../model",
+    "--http-allow",
+    "http://127.0.0.1:8000/,http://127.0.0.1:9000/",
+    "--function",
+    "fn",
+    "--extensions",
+    "ext",
+  ]);
+  const settings = resolveWorkerSettings(flags, sources());
+  assert.equal(settings.concurrency, 8);
+  assert.equal(settings.executionTimeoutMs, 2500);
+  assert.deepEqual(settings.inference.command, ["python3", "-u", "model.py"]);
+  assert.equal(settings.inference.cwd, "/work/model");
+  assert.deepEqual(settings.httpAllow, ["http://127.0.0.1:8000/", "http://127.0.0.1:9000/"]);
+  assert.deepEqual(settings.functionPaths, ["/work/project/fn"]);
+  assert.equal(settings.extensionsDir, "/work/project/ext");
+});
+
+Deno.test("resolveWorkerSettings() rejects invalid values", () => {
+  const cases: [argv: string[], message: RegExp][] = [
+    [["--port", "70000"], /--port: 70000/],
+    [["--concurrency", "0"], /--concurrency: 0/],
+    [["--execution-timeout", "10"], /--execution-timeout: '10' \(expected a duration/],
+    [["--boot-nodes", "/ip4/127.0.0.1/tcp/9010"], /--boot-nodes: '\/ip4\/127\.0\.0\.1\/tcp\/9010'/],
+    [["--gateway", "ftp://x/{cid}"], /--gateway: 'ftp:\/\/x\/\{cid\}'/],
+    [["--gateway", "http://127.0.0.1/manifest.json"], /expected an http\(s\) URL template/],
+    [["--inference-command", "  "], /--inference-command: the command is empty/],
+  ];
+  for (const [argv, message] of cases) {
+    const error = assertThrows(
+      () => resolveWorkerSettings(parseWorkerFlags(argv), sources()),
+      UsageError,
+    );
+    assert.match(error.message, message, argv.join(" "));
+  }
+});
+
+Deno.test("parseWorkerFlags() rejects an unknown option", () => {
+  const error = assertThrows(() => parseWorkerFlags(["--prot", "1"]), UsageError);
+  assert.match(error.message, /Unknown option '--prot' for 'allora worker'/);
+});
