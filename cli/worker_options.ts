@@ -11,6 +11,7 @@ import { CliError, UsageError } from "./errors.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
 import { gossipTopicNames } from "../node/worker/topics.ts";
+import { pathExists } from "../node/fs.ts";
 
 /** The flags of `allora worker` as typed, before defaults are applied. */
 export interface WorkerFlags {
@@ -127,7 +128,7 @@ export async function loadWorkerConfig(
   cwd: string,
 ): Promise<{ config: Config; path: string } | undefined> {
   const path = resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
-  if (flags.config === undefined && !(await exists(path))) return undefined;
+  if (flags.config === undefined && !(await pathExists(path))) return undefined;
   try {
     return { config: await loadConfig(path), path };
   } catch (error) {
@@ -139,16 +140,6 @@ export async function loadWorkerConfig(
           : "check the path given to --config",
       });
     }
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
 }
