@@ -118,8 +118,8 @@ export class FakeInstaller implements Installer {
   }
 }
 
-/** A handler context whose replies are recorded instead of sent. */
-export interface RecordingContext extends WorkerContext {
+/** A handler context whose replies are recorded instead of sent; disposing closes its slots. */
+export interface RecordingContext extends WorkerContext, Disposable {
   replies: { peer: string; message: Message }[];
   stop: AbortController;
 }
@@ -128,7 +128,7 @@ export interface RecordingContext extends WorkerContext {
 export function fakeContext(overrides: Partial<WorkerContext> = {}): RecordingContext {
   const replies: RecordingContext["replies"] = [];
   const stop = new AbortController();
-  return {
+  const context: RecordingContext = {
     peerId: WORKER_PEER,
     executor: new FakeExecutor(),
     installer: new FakeInstaller(["bafyfunction"]),
@@ -144,5 +144,7 @@ export function fakeContext(overrides: Partial<WorkerContext> = {}): RecordingCo
     ...overrides,
     replies,
     stop,
+    [Symbol.dispose]: () => context.slots.close(),
   };
+  return context;
 }

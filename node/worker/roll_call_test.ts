@@ -70,93 +70,65 @@ for (const [name, message, attributes, expected] of decisions) {
 }
 
 Deno.test("handleRollCall() responds 202 to origin and reserves a slot", async () => {
-  const context = fakeContext();
-  try {
-    await handleRollCall(context, rollCall(), { peer: peer(), topic: "allora-topic-1-worker" });
-    assert.equal(context.replies.length, 1);
-    assert.equal(context.replies[0].peer, HEAD_PEER);
-    assert.deepEqual(context.replies[0].message, {
-      type: "MsgRollCallResponse",
-      code: "202",
-      function_id: "bafyfunction",
-      request_id: "r1",
-    });
-    assert.equal(context.slots.isReserved("r1"), true);
-  } finally {
-    context.slots.close();
-  }
+  using context = fakeContext();
+  await handleRollCall(context, rollCall(), { peer: peer(), topic: "allora-topic-1-worker" });
+  assert.equal(context.replies.length, 1);
+  assert.equal(context.replies[0].peer, HEAD_PEER);
+  assert.deepEqual(context.replies[0].message, {
+    type: "MsgRollCallResponse",
+    code: "202",
+    function_id: "bafyfunction",
+    request_id: "r1",
+  });
+  assert.equal(context.slots.isReserved("r1"), true);
 });
 
 Deno.test("handleRollCall() installs a missing function before responding", async () => {
   const installer = new FakeInstaller();
-  const context = fakeContext({ installer });
-  try {
-    await handleRollCall(context, rollCall({ function_id: "bafynew" }), { peer: peer() });
-    assert.deepEqual(installer.installs, [{ cid: "bafynew" }]);
-    assert.equal((context.replies[0].message as { code: string }).code, "202");
-  } finally {
-    context.slots.close();
-  }
+  using context = fakeContext({ installer });
+  await handleRollCall(context, rollCall({ function_id: "bafynew" }), { peer: peer() });
+  assert.deepEqual(installer.installs, [{ cid: "bafynew" }]);
+  assert.equal((context.replies[0].message as { code: string }).code, "202");
 });
 
 Deno.test("handleRollCall() responds 500 when the install fails", async () => {
   const installer = new FakeInstaller();
   installer.failing.add("bafybroken");
-  const context = fakeContext({ installer });
-  try {
-    await handleRollCall(context, rollCall({ function_id: "bafybroken" }), { peer: peer() });
-    assert.equal((context.replies[0].message as { code: string }).code, "500");
-    assert.equal(context.slots.reserved, 0);
-  } finally {
-    context.slots.close();
-  }
+  using context = fakeContext({ installer });
+  await handleRollCall(context, rollCall({ function_id: "bafybroken" }), { peer: peer() });
+  assert.equal((context.replies[0].message as { code: string }).code, "500");
+  assert.equal(context.slots.reserved, 0);
 });
 
 Deno.test("handleRollCall() stays silent without a free slot", async () => {
   const slots = new ExecutionSlots({ capacity: 1, reservationMs: 60_000 });
-  const context = fakeContext({ slots });
-  try {
-    await handleRollCall(context, rollCall({ request_id: "r1" }), { peer: peer() });
-    await handleRollCall(context, rollCall({ request_id: "r2" }), { peer: peer() });
-    assert.deepEqual(
-      context.replies.map((reply) => (reply.message as { request_id: string }).request_id),
-      ["r1"],
-    );
-  } finally {
-    slots.close();
-  }
+  using context = fakeContext({ slots });
+  await handleRollCall(context, rollCall({ request_id: "r1" }), { peer: peer() });
+  await handleRollCall(context, rollCall({ request_id: "r2" }), { peer: peer() });
+  assert.deepEqual(
+    context.replies.map((reply) => (reply.message as { request_id: string }).request_id),
+    ["r1"],
+  );
 });
 
 Deno.test("handleRollCall() skips a consensus roll call without installing", async () => {
   const installer = new FakeInstaller();
-  const context = fakeContext({ installer });
-  try {
-    await handleRollCall(context, rollCall({ consensus: 2, function_id: "bafynew" }), {
-      peer: peer(),
-    });
-    assert.equal(context.replies.length, 0);
-    assert.equal(installer.installs.length, 0);
-  } finally {
-    context.slots.close();
-  }
+  using context = fakeContext({ installer });
+  await handleRollCall(context, rollCall({ consensus: 2, function_id: "bafynew" }), {
+    peer: peer(),
+  });
+  assert.equal(context.replies.length, 0);
+  assert.equal(installer.installs.length, 0);
 });
 
 Deno.test("handleRollCall() responds to the signed author when origin is empty", async () => {
-  const context = fakeContext();
-  try {
-    await handleRollCall(context, rollCall({ origin: "" }), { peer: peer() });
-    assert.equal(context.replies[0].peer, HEAD_PEER);
-  } finally {
-    context.slots.close();
-  }
+  using context = fakeContext();
+  await handleRollCall(context, rollCall({ origin: "" }), { peer: peer() });
+  assert.equal(context.replies[0].peer, HEAD_PEER);
 });
 
 Deno.test("handleRollCall() releases the reservation when the reply fails", async () => {
-  const context = fakeContext({ reply: () => Promise.reject(new Error("connection refused")) });
-  try {
-    await handleRollCall(context, rollCall(), { peer: peer() });
-    assert.equal(context.slots.reserved, 0);
-  } finally {
-    context.slots.close();
-  }
+  using context = fakeContext({ reply: () => Promise.reject(new Error("connection refused")) });
+  await handleRollCall(context, rollCall(), { peer: peer() });
+  assert.equal(context.slots.reserved, 0);
 });

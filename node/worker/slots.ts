@@ -41,7 +41,7 @@ interface Reservation {
 }
 
 /** A bounded pool of execution slots with per-request reservations. */
-export class ExecutionSlots {
+export class ExecutionSlots implements Disposable {
   readonly capacity: number;
   readonly #reservationMs: number;
   readonly #reserved = new Map<string, Reservation>();
@@ -147,6 +147,11 @@ export class ExecutionSlots {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** Closes the slots, so `using` scopes release their timers. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   #start(requestId: string): Lease {

@@ -6,114 +6,78 @@ function slots(capacity = 2, reservationMs = 60_000): ExecutionSlots {
 }
 
 Deno.test("ExecutionSlots.reserve() stops at capacity", () => {
-  const pool = slots(2);
-  try {
-    assert.equal(pool.reserve("r1", "head"), true);
-    assert.equal(pool.reserve("r2", "head"), true);
-    assert.equal(pool.reserve("r3", "head"), false);
-    assert.equal(pool.free, 0);
-  } finally {
-    pool.close();
-  }
+  using pool = slots(2);
+  assert.equal(pool.reserve("r1", "head"), true);
+  assert.equal(pool.reserve("r2", "head"), true);
+  assert.equal(pool.reserve("r3", "head"), false);
+  assert.equal(pool.free, 0);
 });
 
 Deno.test("ExecutionSlots.reserve() repeats for the same request", () => {
-  const pool = slots(1);
-  try {
-    assert.equal(pool.reserve("r1", "head"), true);
-    assert.equal(pool.reserve("r1", "head"), true);
-    assert.equal(pool.reserved, 1);
-    assert.equal(pool.reserve("r1", "other-head"), false);
-  } finally {
-    pool.close();
-  }
+  using pool = slots(1);
+  assert.equal(pool.reserve("r1", "head"), true);
+  assert.equal(pool.reserve("r1", "head"), true);
+  assert.equal(pool.reserved, 1);
+  assert.equal(pool.reserve("r1", "other-head"), false);
 });
 
 Deno.test("ExecutionSlots.claim() takes the reservation of its origin", async () => {
-  const pool = slots(1);
-  try {
-    pool.reserve("r1", "head");
-    const claim = await pool.claim("r1", "head", { waitMs: 0 });
-    assert.ok("lease" in claim);
-    assert.equal(pool.running, 1);
-    assert.equal(pool.reserved, 0);
-    claim.lease.release();
-    claim.lease.release();
-    assert.equal(pool.free, 1);
-  } finally {
-    pool.close();
-  }
+  using pool = slots(1);
+  pool.reserve("r1", "head");
+  const claim = await pool.claim("r1", "head", { waitMs: 0 });
+  assert.ok("lease" in claim);
+  assert.equal(pool.running, 1);
+  assert.equal(pool.reserved, 0);
+  claim.lease.release();
+  claim.lease.release();
+  assert.equal(pool.free, 1);
 });
 
 Deno.test("ExecutionSlots.claim() refuses a reservation held for another peer", async () => {
-  const pool = slots(2);
-  try {
-    pool.reserve("r1", "head");
-    assert.deepEqual(await pool.claim("r1", "intruder", { waitMs: 0 }), { rejected: "conflict" });
-  } finally {
-    pool.close();
-  }
+  using pool = slots(2);
+  pool.reserve("r1", "head");
+  assert.deepEqual(await pool.claim("r1", "intruder", { waitMs: 0 }), { rejected: "conflict" });
 });
 
 Deno.test("ExecutionSlots.claim() refuses a request id that is running", async () => {
-  const pool = slots(2);
-  try {
-    const first = await pool.claim("r1", "head", { waitMs: 0 });
-    assert.ok("lease" in first);
-    assert.deepEqual(await pool.claim("r1", "head", { waitMs: 0 }), { rejected: "duplicate" });
-  } finally {
-    pool.close();
-  }
+  using pool = slots(2);
+  const first = await pool.claim("r1", "head", { waitMs: 0 });
+  assert.ok("lease" in first);
+  assert.deepEqual(await pool.claim("r1", "head", { waitMs: 0 }), { rejected: "duplicate" });
 });
 
 Deno.test("ExecutionSlots.claim() answers busy when no slot frees in time", async () => {
-  const pool = slots(1);
-  try {
-    pool.reserve("r1", "head");
-    assert.deepEqual(await pool.claim("r2", "head", { waitMs: 20 }), { rejected: "busy" });
-  } finally {
-    pool.close();
-  }
+  using pool = slots(1);
+  pool.reserve("r1", "head");
+  assert.deepEqual(await pool.claim("r2", "head", { waitMs: 20 }), { rejected: "busy" });
 });
 
 Deno.test("ExecutionSlots.claim() waits for a released slot", async () => {
-  const pool = slots(1);
-  try {
-    const first = await pool.claim("r1", "head", { waitMs: 0 });
-    assert.ok("lease" in first);
-    const waiting = pool.claim("r2", "head", { waitMs: 30_000 });
-    first.lease.release();
-    const second = await waiting;
-    assert.ok("lease" in second);
-    assert.equal(second.lease.requestId, "r2");
-    second.lease.release();
-  } finally {
-    pool.close();
-  }
+  using pool = slots(1);
+  const first = await pool.claim("r1", "head", { waitMs: 0 });
+  assert.ok("lease" in first);
+  const waiting = pool.claim("r2", "head", { waitMs: 30_000 });
+  first.lease.release();
+  const second = await waiting;
+  assert.ok("lease" in second);
+  assert.equal(second.lease.requestId, "r2");
+  second.lease.release();
 });
 
 Deno.test("ExecutionSlots reservation expires and frees its slot", async () => {
-  const pool = slots(1, 30);
-  try {
-    assert.equal(pool.reserve("r1", "head"), true);
-    const claim = await pool.claim("r2", "head", { waitMs: 30_000 });
-    assert.ok("lease" in claim);
-    assert.equal(pool.isReserved("r1"), false);
-    claim.lease.release();
-  } finally {
-    pool.close();
-  }
+  using pool = slots(1, 30);
+  assert.equal(pool.reserve("r1", "head"), true);
+  const claim = await pool.claim("r2", "head", { waitMs: 30_000 });
+  assert.ok("lease" in claim);
+  assert.equal(pool.isReserved("r1"), false);
+  claim.lease.release();
 });
 
 Deno.test("ExecutionSlots.cancel() frees a reservation", () => {
-  const pool = slots(1);
-  try {
-    pool.reserve("r1", "head");
-    pool.cancel("r1");
-    assert.equal(pool.free, 1);
-  } finally {
-    pool.close();
-  }
+  using pool = slots(1);
+  pool.reserve("r1", "head");
+  pool.cancel("r1");
+  assert.equal(pool.free, 1);
 });
 
 Deno.test("ExecutionSlots.close() wakes waiters and refuses new claims", async () => {
