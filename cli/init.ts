@@ -10,7 +10,7 @@
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { CONFIG_SCHEMA, type Network, NETWORKS } from "../node/config/config.ts";
-import { checkKeptConfig, planDevProject } from "../node/project/dev.ts";
+import { checkKeptConfig, type DevProjectPlan, planDevProject } from "../node/project/dev.ts";
 import { type FileResult, ProjectWriteError, writeProject } from "../node/project/writer.ts";
 import { UnitValueError } from "../node/project/systemd.ts";
 import { IdentityError } from "../node/p2p/identity.ts";
@@ -18,7 +18,7 @@ import { parseChoice, parseFlags, parseInteger } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { type InitReport, printReport } from "./init_report.ts";
-import { runProdStep, type WalletComponents } from "./init_prod.ts";
+import { prepareProdStep, runProdStep, type WalletComponents } from "./init_prod.ts";
 import { VERSION } from "./version.ts";
 
 /** Help text of `allora init`. */
@@ -101,7 +101,11 @@ export function parse(argv: string[]): InitOptions {
       { hint: "for example --name my-worker" },
     );
   }
-  const env = parseChoice("--env", (values.env as string | undefined) ?? "dev", ["dev", "prod"]);
+  const env = withHint(
+    () =>
+      parseChoice("--env", (values.env as string | undefined) ?? "dev", ["dev", "prod"] as const),
+    "dev writes a local project; prod adds the wallet and deployment files",
+  );
   const options: InitOptions = {
     name,
     topic: values.topic === undefined ? undefined : parseTopic(values.topic as string),
@@ -118,25 +122,28 @@ export function parse(argv: string[]): InitOptions {
   return options;
 }
 
-function parseTopic(value: string): number {
+/** Runs a parser and adds `hint` to the UsageError it throws. */
+function withHint<T>(parser: () => T, hint: string): T {
   try {
-    return parseInteger("--topic", value, { min: 1 });
+    return parser();
   } catch (error) {
-    throw new UsageError((error as Error).message, {
-      hint: "topic ids are whole numbers, e.g. --topic 1",
-    });
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(error.message, { hint });
   }
 }
 
+function parseTopic(value: string): number {
+  return withHint(
+    () => parseInteger("--topic", value, { min: 1 }),
+    "topic ids are whole numbers from 1, e.g. --topic 1",
+  );
+}
+
 function parseNetwork(value: string): Network {
-  try {
-    return parseChoice("--network", value, NETWORKS);
-  } catch (error) {
-    const hint = value === "edgenet" || value === "testnet"
-      ? `'${value}' is retired; use allora-testnet-1`
-      : "local is the allora devnet chain double on this machine";
-    throw new UsageError((error as Error).message, { hint });
-  }
+  const hint = value === "edgenet" || value === "testnet"
+    ? `'${value}' is retired; use allora-testnet-1`
+    : "local is the allora devnet chain double on this machine";
+  return withHint(() => parseChoice("--network", value, NETWORKS), hint);
 }
 
 function parseDefaultArg(value: string | undefined): string | undefined {
@@ -190,13 +197,15 @@ export async function run(
     files: [],
     warnings: [],
   };
-  const creates = options.name !== undefined && options.topic !== undefined;
   try {
-    let devConfig;
-    if (creates) devConfig = await runDevStep(options, dir, report, components);
-    if (options.env === "prod") {
-      await runProdStep({ options, dir, report, devConfig, context, components });
-    }
+    // Plan and check everything first, so a bad prod flag writes no dev project either.
+    const devPlan = options.name !== undefined ? await planDev(options, dir) : undefined;
+    const prod = options.env === "prod"
+      ? await prepareProdStep({ options, dir, report, devConfig: devPlan?.config, context })
+      : undefined;
+
+    if (devPlan !== undefined) await writeDev(devPlan, options, dir, report, components);
+    if (prod !== undefined) await runProdStep(prod, components);
   } catch (error) {
     throw toCliError(error, dir);
   }
@@ -205,16 +214,11 @@ export async function run(
   return 0;
 }
 
-async function runDevStep(
-  options: InitOptions,
-  dir: string,
-  report: InitReport,
-  components: InitComponents,
-) {
+async function planDev(options: InitOptions, dir: string): Promise<DevProjectPlan> {
   // A prod run that creates the project keeps its config on the local network; the prod
   // files point the worker at the real one.
   const network = options.env === "dev" ? options.network ?? "local" : "local";
-  const plan = await planDevProject({
+  return await planDevProject({
     dir,
     name: options.name!,
     topic: options.topic!,
@@ -222,6 +226,15 @@ async function runDevStep(
     defaultArg: options.defaultArg,
     version: VERSION,
   });
+}
+
+async function writeDev(
+  plan: DevProjectPlan,
+  options: InitOptions,
+  dir: string,
+  report: InitReport,
+  components: InitComponents,
+): Promise<void> {
   const results = await writeProject(dir, plan.files, {
     force: options.force,
     dryRun: options.dryRun,
@@ -233,7 +246,6 @@ async function runDevStep(
     const warning = checkKeptConfig(kept, plan.identities.head.identity.peerId.toString());
     if (warning !== undefined) report.warnings.push(warning);
   }
-  return plan.config;
 }
 
 /** Turns the failures a user can act on into CliErrors with a hint. */

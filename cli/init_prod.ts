@@ -39,31 +39,50 @@ export interface WalletComponents {
   obtainMnemonic(context: Context): Promise<string>;
 }
 
-/** What {@link runProdStep} needs from the init run. */
+/** What {@link prepareProdStep} needs from the init run. */
 export interface ProdStepInput {
   options: InitOptions;
   dir: string;
   report: InitReport;
-  /** The config the dev step planned, used when a dry run has not written it. */
+  /** The config the dev step planned, used when config.yaml is absent or about to be replaced. */
   devConfig?: Config;
   context: Context;
-  components: InitComponents;
+}
+
+/** The checked inputs of the prod step. */
+export interface PreparedProdStep extends ProdStepInput {
+  config: Config;
+  network: Network;
+  bootNodes: string[];
 }
 
 /**
- * Runs the prod step and adds its files to the report.
+ * Checks the prod inputs and asks for confirmation, before anything is written.
  *
  * @throws {UsageError} when the network or the head addresses are missing or invalid
- * @throws {CliError} when there is no project, the wallet module is missing, or a write fails
+ * @throws {CliError} when there is no project or the user declines
  */
-export async function runProdStep(input: ProdStepInput): Promise<void> {
-  const { options, dir, report, context } = input;
+export async function prepareProdStep(input: ProdStepInput): Promise<PreparedProdStep> {
+  const { options, dir, context } = input;
   const config = await projectConfig(input);
   const network = prodNetwork(options, config);
   const bootNodes = prodBootNodes(options, config, network);
   await confirm(context, `Set up ${config.name} on ${network} in ${dir}?`, options.dryRun);
+  return { ...input, config, network, bootNodes };
+}
 
-  const wallet = await setUpWallet(input, config);
+/**
+ * Creates or reuses the wallet, writes the deployment files and adds them to the report.
+ *
+ * @throws {CliError} when the wallet module is missing or the wallet cannot be created
+ * @throws {ProjectWriteError} when a file cannot be written
+ */
+export async function runProdStep(
+  prepared: PreparedProdStep,
+  components: InitComponents,
+): Promise<void> {
+  const { options, dir, report, context, config, network, bootNodes } = prepared;
+  const wallet = await setUpWallet(prepared, components);
   const password = context.io.env(PASSWORD_VARIABLE) || undefined;
   const plan = await planProdFiles({
     config,
@@ -78,7 +97,11 @@ export async function runProdStep(input: ProdStepInput): Promise<void> {
     report.warnings.push(`${SECRETS_FILE} was not written: ${plan.secretsSkipped}`);
   }
   report.files.push(
-    ...await writeProject(dir, plan.files, { force: options.force, dryRun: options.dryRun }),
+    ...await writeProject(dir, plan.files, {
+      force: options.force,
+      dryRun: options.dryRun,
+      beforeWrite: components.beforeWrite,
+    }),
   );
   if (password === undefined || plan.secretsSkipped !== undefined) {
     report.notes = [
@@ -90,12 +113,10 @@ export async function runProdStep(input: ProdStepInput): Promise<void> {
 
 async function projectConfig(input: ProdStepInput): Promise<Config> {
   const path = join(input.dir, "config.yaml");
-  if (input.devConfig !== undefined && input.options.dryRun) {
-    try {
-      await Deno.lstat(path);
-    } catch {
-      return input.devConfig;
-    }
+  if (input.devConfig !== undefined) {
+    // The dev step is about to write this config: the file is absent or --force replaces it.
+    const exists = await Deno.lstat(path).then(() => true, () => false);
+    if (!exists || input.options.force) return input.devConfig;
   }
   try {
     return await loadConfig(path);
@@ -158,8 +179,11 @@ async function confirm(context: Context, question: string, dryRun: boolean): Pro
 }
 
 /** Reuses the keystore at chain.wallet or creates it; returns the address. */
-async function setUpWallet(input: ProdStepInput, config: Config): Promise<string | undefined> {
-  const { options, dir, report, context, components } = input;
+async function setUpWallet(
+  prepared: PreparedProdStep,
+  components: InitComponents,
+): Promise<string | undefined> {
+  const { options, dir, report, context, config } = prepared;
   const path = resolve(dir, config.chain.wallet);
   const exists = await Deno.lstat(path).then(() => true, () => false);
   report.files.push({ path: config.chain.wallet, action: exists ? "keep" : "create" });
