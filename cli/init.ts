@@ -242,8 +242,8 @@ async function writeDev(
   });
   report.files.push(...results);
   if (actionOf(results, "config.yaml") === "keep") {
-    const kept = await Deno.readTextFile(join(dir, "config.yaml"));
-    const warning = checkKeptConfig(kept, plan.identities.head.identity.peerId.toString());
+    const keptConfig = await Deno.readTextFile(join(dir, "config.yaml"));
+    const warning = checkKeptConfig(keptConfig, plan.identities.head.identity.peerId.toString());
     if (warning !== undefined) report.warnings.push(warning);
   }
 }
@@ -277,8 +277,9 @@ function actionOf(results: FileResult[], path: string) {
 }
 
 function displayPath(dir: string): string {
-  const shown = relative(Deno.cwd(), dir);
-  return shown === "" ? "." : shown.startsWith("..") ? dir : `./${shown}`;
+  const relativePath = relative(Deno.cwd(), dir);
+  if (relativePath === "") return ".";
+  return relativePath.startsWith("..") ? dir : `./${relativePath}`;
 }
 
 /** Builds the `allora init` command with replaceable components. */

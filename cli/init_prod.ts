@@ -57,7 +57,7 @@ export interface PreparedProdStep extends ProdStepInput {
 }
 
 /**
- * Checks the prod inputs and asks for confirmation, before anything is written.
+ * Checks the prod inputs and prompts for confirmation, before anything is written.
  *
  * @throws {UsageError} when the network or the head addresses are missing or invalid
  * @throws {CliError} when there is no project or the user declines

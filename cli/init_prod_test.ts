@@ -195,7 +195,8 @@ Deno.test({
     for (const file of ["config.yaml", "prod-docker-compose.yaml", "allora-worker.service"]) {
       assert.ok(!(await Deno.readTextFile(join(dir, file))).includes(PASSWORD), file);
     }
-    assert.ok(!stdout.includes(PASSWORD) && !stderr.includes(PASSWORD));
+    assert.ok(!stdout.includes(PASSWORD), "stdout has no password");
+    assert.ok(!stderr.includes(PASSWORD), "stderr has no password");
   },
 });
 

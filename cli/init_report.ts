@@ -51,10 +51,10 @@ export function printReport(report: InitReport, context: Context, shownDir: stri
   );
   for (const file of report.files) {
     const verb = (report.dryRun ? FUTURE : PAST)[file.action];
-    const why = file.action === "keep"
+    const reason = file.action === "keep"
       ? "  (exists with other contents; --force overwrites it)"
       : "";
-    lines.push(`  ${verb.padEnd(WIDTH)} ${file.path}${why}`);
+    lines.push(`  ${verb.padEnd(WIDTH)} ${file.path}${reason}`);
   }
   if (report.walletAddress !== undefined) lines.push(`Wallet address: ${report.walletAddress}`);
   if (!report.dryRun) lines.push("", "Next:", ...nextSteps(report, shownDir));

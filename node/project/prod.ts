@@ -22,7 +22,7 @@ import type { ProjectFile } from "./writer.ts";
 
 /** Environment variable that carries the wallet keystore password. */
 export const PASSWORD_VARIABLE = "ALLORA_WALLET_PASSWORD";
-/** File that holds {@link PASSWORD_VARIABLE} for compose and systemd. */
+/** File that contains {@link PASSWORD_VARIABLE} for compose and systemd. */
 export const SECRETS_FILE = "secrets.env";
 
 /** A head address that does not parse or lacks its `/p2p/<peer id>` part. */
@@ -93,7 +93,7 @@ export interface ProdPlanOptions {
   bootNodes: string[];
   /** Absolute path of the allora executable for ExecStart=. */
   alloraPath: string;
-  /** Account the service runs as; the unit says to set it when absent. */
+  /** Account the service runs as; without it the unit has a commented-out User= line. */
   user?: string;
   /** The keystore password, when the user supplied it through the environment. */
   password?: string;

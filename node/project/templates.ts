@@ -5,10 +5,10 @@
  * templates` embeds them in the binary and the same code reads them from the source tree or
  * from the executable.
  *
- * The renderer is written here instead of taken from npm because what it must guarantee is
- * small and unusual: a missing value is an error, never an empty string or "undefined" (the
- * original CLI wrote `/p2p/None` into configs that way), and values can be emitted as JSON,
- * which is also a valid YAML scalar or flow sequence.
+ * The renderer is written here instead of taken from npm because its guarantees are small and
+ * unusual. A missing value is an error, never an empty string or "undefined"; allocmd wrote
+ * `/p2p/None` into configs that way. Values can also be emitted as JSON, which is a valid YAML
+ * scalar or flow sequence.
  *
  * @module
  */

@@ -60,7 +60,7 @@ const FILE_MODE = 0o644;
  *
  * @returns one result per file, in the order given
  * @throws {ProjectWriteError} when writing fails; a new project folder is then absent and an
- *   existing one holds no file of this run
+ *   existing one contains no file of this run
  */
 export async function writeProject(
   dir: string,

@@ -126,7 +126,7 @@ def solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
 
 
 def predict_next(closes: list[float]) -> float:
-    """Fit r[t] = b0 + b1*r[t-1] + ... + bL*r[t-L] on log returns; extrapolate one day."""
+    """Fit r[t] = b0 + b1*r[t-1] + ... + bL*r[t-L] on log returns, then extrapolate one day."""
     returns = [math.log(b / a) for a, b in zip(closes, closes[1:])]
     recent = returns[-(WINDOW + LAGS):]
     features = []
