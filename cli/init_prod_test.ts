@@ -28,6 +28,17 @@ async function createProject(parent: string): Promise<string> {
   return dir;
 }
 
+/** Returns prod arguments for the project in `dir` on testnet with one head. */
+function prodArgs(dir: string, ...extra: string[]): string[] {
+  return [
+    "--env=prod",
+    `--dir=${dir}`,
+    "--network=allora-testnet-1",
+    `--boot-nodes=${HEAD}`,
+    ...extra,
+  ];
+}
+
 async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
 }
@@ -129,7 +140,7 @@ Deno.test("init --env prod asks before changing anything on a terminal", async (
   await using tmp = await tempDir();
   const dir = await createProject(tmp.path);
   const { code, stderr } = await runInit(
-    ["--env=prod", `--dir=${dir}`, "--network=allora-testnet-1", `--boot-nodes=${HEAD}`],
+    prodArgs(dir),
     { answers: [""] },
   );
   assert.equal(code, 1);
@@ -141,12 +152,7 @@ Deno.test("init --env prod asks before changing anything on a terminal", async (
 Deno.test("init --env prod fails clearly without the wallet module", async () => {
   await using tmp = await tempDir();
   const dir = await createProject(tmp.path);
-  const { code, stderr } = await runInit([
-    "--env=prod",
-    `--dir=${dir}`,
-    "--network=allora-testnet-1",
-    `--boot-nodes=${HEAD}`,
-  ]);
+  const { code, stderr } = await runInit(prodArgs(dir));
   assert.equal(code, 1);
   assert.match(stderr, /no wallet module/);
   assert.equal(await exists(join(dir, "allora-worker.service")), false);
@@ -174,13 +180,7 @@ Deno.test({
     await using tmp = await tempDir();
     const dir = await createProject(tmp.path);
     const { code, stdout, stderr } = await runInit(
-      [
-        "--env=prod",
-        `--dir=${dir}`,
-        "--network=allora-testnet-1",
-        `--boot-nodes=${HEAD}`,
-        "--json",
-      ],
+      prodArgs(dir, "--json"),
       { env: { ALLORA_WALLET_PASSWORD: PASSWORD }, components: { wallet } },
     );
     assert.equal(code, 0, stderr);
@@ -206,12 +206,7 @@ Deno.test({
   fn: async () => {
     await using tmp = await tempDir();
     const dir = await createProject(tmp.path);
-    const args = [
-      "--env=prod",
-      `--dir=${dir}`,
-      "--network=allora-testnet-1",
-      `--boot-nodes=${HEAD}`,
-    ];
+    const args = prodArgs(dir);
     const options = { env: { ALLORA_WALLET_PASSWORD: PASSWORD }, components: { wallet } };
     const first = await runInit([...args, "--json"], options);
     assert.equal(first.code, 0, first.stderr);

@@ -19,9 +19,14 @@ async function runInit(
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
+/** Returns the init arguments for project "demo", topic 3, in `dir`. */
+function demoArgs(dir: string, ...extra: string[]): string[] {
+  return ["--name", "demo", "--topic", "3", "--dir", dir, ...extra];
+}
+
 async function createProject(parent: string, ...extra: string[]) {
   const dir = join(parent, "demo");
-  const result = await runInit(["--name", "demo", "--topic", "3", "--dir", dir, ...extra]);
+  const result = await runInit(demoArgs(dir, ...extra));
   assert.equal(result.code, 0, result.stderr);
   return dir;
 }
@@ -116,7 +121,7 @@ Deno.test("init keeps edited main.py and config.yaml on a rerun", async () => {
   await Deno.writeTextFile(join(dir, "config.yaml"), config);
   await Deno.remove(join(dir, "README.md"));
 
-  const { code, stdout } = await runInit(["--name", "demo", "--topic", "3", "--dir", dir]);
+  const { code, stdout } = await runInit(demoArgs(dir));
   assert.equal(code, 0);
   assert.equal(await Deno.readTextFile(join(dir, "main.py")), "print('mine')\n");
   assert.equal(await Deno.readTextFile(join(dir, "config.yaml")), config);
@@ -131,15 +136,7 @@ Deno.test("init --force overwrites edits but keeps identities", async () => {
   const dir = await createProject(tmp.path);
   const before = await loadIdentity(join(dir, "keys/head"));
   await Deno.writeTextFile(join(dir, "main.py"), "print('mine')\n");
-  const { code, stdout } = await runInit([
-    "--name",
-    "demo",
-    "--topic",
-    "3",
-    "--dir",
-    dir,
-    "--force",
-  ]);
+  const { code, stdout } = await runInit(demoArgs(dir, "--force"));
   assert.equal(code, 0);
   assert.match(stdout, /overwrote +main\.py/);
   assert.match(await Deno.readTextFile(join(dir, "main.py")), /infererValue/);
@@ -149,15 +146,7 @@ Deno.test("init --force overwrites edits but keeps identities", async () => {
 Deno.test("init --dry-run writes nothing and lists the plan", async () => {
   await using tmp = await tempDir();
   const dir = join(tmp.path, "demo");
-  const { code, stdout } = await runInit([
-    "--name",
-    "demo",
-    "--topic",
-    "3",
-    "--dir",
-    dir,
-    "--dry-run",
-  ]);
+  const { code, stdout } = await runInit(demoArgs(dir, "--dry-run"));
   assert.equal(code, 0);
   assert.deepEqual(await listNames(tmp.path), []);
   assert.match(stdout, /Dry run, nothing was written/);
@@ -167,15 +156,7 @@ Deno.test("init --dry-run writes nothing and lists the plan", async () => {
 Deno.test("init --json prints the files as JSON", async () => {
   await using tmp = await tempDir();
   const dir = join(tmp.path, "demo");
-  const { code, stdout } = await runInit([
-    "--name",
-    "demo",
-    "--topic",
-    "3",
-    "--dir",
-    dir,
-    "--json",
-  ]);
+  const { code, stdout } = await runInit(demoArgs(dir, "--json"));
   assert.equal(code, 0);
   const report = JSON.parse(stdout);
   assert.equal(report.dir, dir);
@@ -196,7 +177,7 @@ Deno.test("init leaves no folder when writing fails halfway", async () => {
     },
   };
   const dir = join(tmp.path, "demo");
-  const { code, stderr } = await runInit(["--name", "demo", "--topic", "3", "--dir", dir], {
+  const { code, stderr } = await runInit(demoArgs(dir), {
     components,
   });
   assert.equal(code, 1);
@@ -208,15 +189,7 @@ Deno.test("init rejects a corrupt key instead of replacing it", async () => {
   await using tmp = await tempDir();
   const dir = await createProject(tmp.path);
   await Deno.writeFile(join(dir, "keys/head/priv.bin"), new Uint8Array(10));
-  const { code, stderr } = await runInit([
-    "--name",
-    "demo",
-    "--topic",
-    "3",
-    "--dir",
-    dir,
-    "--force",
-  ]);
+  const { code, stderr } = await runInit(demoArgs(dir, "--force"));
   assert.equal(code, 1);
   assert.match(stderr, /Cannot load private key .*priv\.bin/);
   assert.match(stderr, /hint: .*delete .*keys\/head/);
@@ -226,7 +199,7 @@ Deno.test("init warns when a kept config names an old head", async () => {
   await using tmp = await tempDir();
   const dir = await createProject(tmp.path);
   await Deno.remove(join(dir, "keys/head"), { recursive: true });
-  const { code, stderr } = await runInit(["--name", "demo", "--topic", "3", "--dir", dir]);
+  const { code, stderr } = await runInit(demoArgs(dir));
   assert.equal(code, 0);
   const head = await loadIdentity(join(dir, "keys/head"));
   assert.match(stderr, new RegExp(`WARN .*does not name the head's peer ID ${head.peerId}`));
