@@ -81,8 +81,8 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
   const restApi = options.restApi ?? parseHostPort("head.rest_api", config.head.rest_api);
   const headPort = options.port ?? config.head.port;
   await checkProject(root, config);
-  await checkPortFree("--rest-api", restApi.hostname, restApi.port);
-  await checkPortFree("--port", "127.0.0.1", headPort);
+  checkPortFree("--rest-api", restApi.hostname, restApi.port);
+  checkPortFree("--port", "127.0.0.1", headPort);
 
   const { io, logger } = context;
   const supervisor = new Supervisor((line) => io.err(line), logger);
@@ -223,7 +223,7 @@ async function checkProject(root: string, config: Config): Promise<void> {
   }
 }
 
-async function checkPortFree(option: string, hostname: string, port: number): Promise<void> {
+function checkPortFree(option: string, hostname: string, port: number): void {
   if (port === 0) return;
   try {
     const listener = Deno.listen({ hostname, port });
