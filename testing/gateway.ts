@@ -1,5 +1,5 @@
 /**
- * A loopback HTTP server that stands in for an IPFS gateway in tests: it serves bytes or
+ * A loopback HTTP server that replaces an IPFS gateway in tests. It serves bytes or
  * handlers by path on 127.0.0.1 and records every request path.
  *
  * @module

@@ -86,9 +86,9 @@ Deno.test("computeDirectoryCid() ignores the map's insertion order", async () =>
   assert.equal(await computeDirectoryCid(forward), await computeDirectoryCid(backward));
 });
 
-// No published known answer for a multi-chunk CIDv1 file could be reproduced here (Kubo's
-// use seeded random data), so the root is rebuilt by hand from the layout `ipfs add
-// --cid-version=1` uses: 256 KiB raw leaves under one dag-pb file node.
+// No published known answer for a multi-chunk CIDv1 file could be reproduced here, because
+// Kubo's tests use seeded random data. So the root is rebuilt by hand from the layout that
+// `ipfs add --cid-version=1` uses: 256 KiB raw leaves under one dag-pb file node.
 Deno.test("computeFileCid() splits files into 256 KiB raw leaves", async () => {
   const bytes = new Uint8Array(2 * CHUNK_SIZE_BYTES + 1000);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 11)) & 0xff;

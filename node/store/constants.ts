@@ -23,10 +23,10 @@ export const ARCHIVE_TIMEOUT_MS = 60_000;
 
 /** Function ids accepted as folder names: the `function_id` rule of the execute API. */
 export const FUNCTION_ID_REGEXP = /^[A-Za-z0-9._-]{1,128}$/;
-/** Longest method (module file name) in bytes. */
+/** Maximum length of a method (module file name) in bytes. */
 export const MAX_METHOD_BYTES = 255;
 
-/** Folder under the workspace that holds one folder per installed function. */
+/** Folder under the workspace that contains one folder per installed function. */
 export const FUNCTIONS_DIR = "functions";
 /** Prefix of the temporary folders an install builds before its atomic rename. */
 export const TEMP_PREFIX = ".tmp-";

@@ -17,8 +17,8 @@ export interface DownloadOptions {
   /** Error code for a failed request; a body over `maxBytes` always gets "limit". */
   code: InstallErrorCode;
   cid: string;
-  /** What is downloaded, for messages: "manifest" or "archive". */
-  what: string;
+  /** Name of the downloaded item in messages: "manifest" or "archive". */
+  label: string;
 }
 
 /**
@@ -29,7 +29,7 @@ export interface DownloadOptions {
  * @throws the abort reason when `options.signal` aborts
  */
 export async function downloadBytes(url: string, options: DownloadOptions): Promise<Uint8Array> {
-  const { maxBytes, timeoutMs, code, cid, what } = options;
+  const { maxBytes, timeoutMs, code, cid, label } = options;
   const deadline = new AbortController();
   // A cleared timer instead of AbortSignal.timeout(), whose pending timer keeps Deno alive.
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
@@ -37,7 +37,7 @@ export async function downloadBytes(url: string, options: DownloadOptions): Prom
     ? AbortSignal.any([options.signal, deadline.signal])
     : deadline.signal;
   const fail = (message: string, extra: { status?: number; cause?: unknown } = {}) =>
-    new InstallError(code, cid, `Cannot download ${what} from ${url}: ${message}`, {
+    new InstallError(code, cid, `Cannot download ${label} from ${url}: ${message}`, {
       source: url,
       ...extra,
     });
@@ -101,7 +101,7 @@ async function readCapped(
     throw new InstallError(
       options.code,
       options.cid,
-      `Cannot download ${options.what} from ${url}: ${message}`,
+      `Cannot download ${options.label} from ${url}: ${message}`,
       {
         source: url,
         cause: error,
@@ -115,7 +115,7 @@ function tooLarge(url: string, options: DownloadOptions, detail: string): Instal
   return new InstallError(
     "limit",
     options.cid,
-    `Cannot download ${options.what} from ${url}: larger than the ${options.maxBytes}-byte limit (${detail})`,
+    `Cannot download ${options.label} from ${url}: larger than the ${options.maxBytes}-byte limit (${detail})`,
     { source: url },
   );
 }

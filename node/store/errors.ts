@@ -1,11 +1,11 @@
 /**
- * Errors of the function store. Callers branch on {@link InstallError.code}; the worker answers
- * a roll call or an install message with "500" for any of them.
+ * Errors of the function store. Callers branch on {@link InstallError.code}. The worker replies
+ * to a roll call or an install message with "500" for any of them.
  *
  * @module
  */
 
-/** What went wrong during an install. */
+/** Cause of an install failure. */
 export type InstallErrorCode =
   | "manifest"
   | "download"

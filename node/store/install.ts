@@ -2,7 +2,7 @@
  * The install pipeline for package bytes already read: checksum, content address, safe
  * unpack into a temporary folder, module validation, record, then one atomic rename into
  * `<workspace>/functions/<cid>`. A failure at any step removes the temporary folder, so
- * the workspace holds either a complete install or nothing.
+ * the workspace contains either a complete install or nothing.
  *
  * @module
  */
@@ -26,7 +26,7 @@ import { unpackArchive, type UnpackLimits } from "./unpack.ts";
 /** Result of a module check: the runtime's validation of one `.wasm` file. */
 export type ModuleCheck = { ok: true } | { ok: false; reason: string };
 
-/** What {@link installPackage} needs from the store. */
+/** Store settings that {@link installPackage} uses. */
 export interface InstallContext {
   functionsDir: string;
   limits: UnpackLimits;

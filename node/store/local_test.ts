@@ -12,6 +12,15 @@ import { EMPTY_MODULE } from "./testdata/modules.ts";
 const offlineStore = (workspace: string, options = {}) =>
   createFunctionStore({ workspace, gateway: "", ...options });
 
+/** Installs the demo package into `workspace` from an in-memory source. */
+async function installedDemo(workspace: string) {
+  const pkg = await demoPackage();
+  const store = offlineStore(workspace, {
+    sources: [{ kind: "package", cid: pkg.cid, files: pkg.files }],
+  });
+  return { pkg, store, fn: await store.ensure(pkg.cid) };
+}
+
 Deno.test("install() installs a local package folder under its CID", async () => {
   await using workspace = await tempDir();
   await using packages = await tempDir();
@@ -144,21 +153,13 @@ Deno.test("ensure() reports not-found without sources or gateway", async () => {
 
 Deno.test("modulePath() returns the path of a module", async () => {
   await using workspace = await tempDir();
-  const pkg = await demoPackage();
-  const store = offlineStore(workspace.path, {
-    sources: [{ kind: "package", cid: pkg.cid, files: pkg.files }],
-  });
-  const fn = await store.ensure(pkg.cid);
+  const { store, fn } = await installedDemo(workspace.path);
   assert.equal(store.modulePath(fn, "demo.wasm"), `${fn.dir}/demo.wasm`);
 });
 
 Deno.test("modulePath() rejects traversal and missing files", async () => {
   await using workspace = await tempDir();
-  const pkg = await demoPackage();
-  const store = offlineStore(workspace.path, {
-    sources: [{ kind: "package", cid: pkg.cid, files: pkg.files }],
-  });
-  const fn = await store.ensure(pkg.cid);
+  const { store, fn, pkg } = await installedDemo(workspace.path);
 
   for (
     const method of ["../x", "..", ".", "", "a/b.wasm", "a\\b.wasm", "x\0.wasm", "x".repeat(256)]

@@ -40,7 +40,7 @@ export interface Manifest {
   [key: string]: unknown;
 }
 
-/** Where a manifest's archive is and what its SHA-256 must be. */
+/** Location and expected SHA-256 of a manifest's archive. */
 export interface ArchiveRef {
   /** `runtime.url` or `deployment.uri` as written. */
   location: string;

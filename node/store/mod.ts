@@ -5,7 +5,10 @@
  *
  * @example
  * ```ts
- * const store = createFunctionStore({ workspace: "data/worker", sources: [{ kind: "directory", path: "functions" }] });
+ * const store = createFunctionStore({
+ *   workspace: "data/worker",
+ *   sources: [{ kind: "directory", path: "functions" }],
+ * });
  * const fn = await store.ensure(cid);
  * const wasmPath = store.modulePath(fn, "allora-inference-function.wasm");
  * ```

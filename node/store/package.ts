@@ -2,9 +2,9 @@
  * Packaging of node functions in the layout b7s installs: a folder with `manifest.json` and a
  * `<name>.tar.gz` archive holding the `.wasm` modules. The folder's CID is the `function_id`.
  *
- * Output is byte-for-byte reproducible so the same modules always get the same CID: tar
- * entries are sorted by name with mtime 0, uid/gid 0, empty user and group names and mode
- * 0644, and gzip comes from `fflate` (pinned) at level 9 with mtime 0 and no file name. The
+ * Output is byte-for-byte reproducible, so the same modules always get the same CID. Tar
+ * entries are sorted by name, with mtime 0, uid/gid 0, empty user and group names and mode
+ * 0644. Gzip comes from `fflate` (pinned) at level 9 with mtime 0 and no file name. The
  * runtime's `CompressionStream` is not used for packing because its deflate output belongs
  * to the runtime's zlib build and may change with a Deno upgrade, which would change the CID.
  *

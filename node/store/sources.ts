@@ -1,6 +1,7 @@
 /**
- * Where package bytes come from before they are verified and unpacked: a manifest URL (the
- * gateway or a `MsgInstallFunction` URL), a local package folder, or an in-memory package.
+ * Readers of package bytes, which are verified and unpacked afterwards. They read a manifest
+ * URL (the gateway or a `MsgInstallFunction` URL), a local package folder, or an in-memory
+ * package.
  *
  * @module
  */
@@ -64,7 +65,7 @@ export async function fetchPackage(
     timeoutMs: context.manifestTimeoutMs,
     code: "manifest",
     cid,
-    what: "manifest",
+    label: "manifest",
   });
   const manifest = parseManifest(manifestBytes, cid, manifestUrl);
   const { location, checksum } = archiveRef(manifest, cid, manifestUrl);
@@ -79,7 +80,7 @@ export async function fetchPackage(
         timeoutMs: context.archiveTimeoutMs,
         code: "download",
         cid,
-        what: "archive",
+        label: "archive",
       });
       return {
         manifestBytes,
@@ -180,19 +181,19 @@ export async function readLocalFile(
   path: string,
   maxBytes: number,
   cid: string,
-  what: string,
+  label: string,
 ): Promise<Uint8Array> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
   } catch (error) {
-    throw new InstallError("not-found", cid, `Cannot read ${what} "${path}": file not found`, {
+    throw new InstallError("not-found", cid, `Cannot read ${label} "${path}": file not found`, {
       source: path,
       cause: error,
     });
   }
   if (!info.isFile) {
-    throw new InstallError("not-found", cid, `Cannot read ${what} "${path}": not a regular file`, {
+    throw new InstallError("not-found", cid, `Cannot read ${label} "${path}": not a regular file`, {
       source: path,
     });
   }
@@ -200,7 +201,7 @@ export async function readLocalFile(
     throw new InstallError(
       "limit",
       cid,
-      `Cannot read ${what} "${path}": ${info.size} bytes is over the ${maxBytes}-byte limit`,
+      `Cannot read ${label} "${path}": ${info.size} bytes is over the ${maxBytes}-byte limit`,
       { source: path },
     );
   }

@@ -52,13 +52,19 @@ export interface StoreLimits {
 export interface StoreOptions {
   /** Worker workspace; functions go to `<workspace>/functions/<cid>/`. */
   workspace: string;
-  /** Manifest URL template with `{cid}`; "" turns network installs by CID off. @default DEFAULT_GATEWAY */
+  /**
+   * Manifest URL template with `{cid}`. An empty string turns network installs by CID off.
+   * @default DEFAULT_GATEWAY
+   */
   gateway?: string;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   /** @default silentLogger */
   logger?: Logger;
-  /** The runtime's check, run on every `.wasm` file after unpacking. @default WebAssembly.validate */
+  /**
+   * The runtime's check, run on every `.wasm` file after unpacking.
+   * @default WebAssembly.validate
+   */
   validateModule?: (bytes: Uint8Array) => ModuleCheck;
   /** Local providers tried in order before the gateway. @default [] */
   sources?: FunctionSource[];

@@ -11,21 +11,36 @@ import { BAD_VERSION_MODULE, EMPTY_MODULE, IMPORTING_MODULE } from "./testdata/m
 const storeFor = (workspace: string, gateway: string, options: Partial<StoreOptions> = {}) =>
   createFunctionStore({ workspace, gateway, ...options });
 
-Deno.test("install() installs a function by CID from the gateway", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
+/** Creates a temporary workspace, a gateway serving the demo package, and a store using both. */
+async function servedDemo(options: Partial<StoreOptions> = {}) {
+  const workspace = await tempDir();
+  const gateway = await startGateway();
   const pkg = await demoPackage();
   servePackage(gateway, pkg);
+  return {
+    workspace: workspace.path,
+    gateway,
+    pkg,
+    store: storeFor(workspace.path, gateway.template, options),
+    async [Symbol.asyncDispose]() {
+      await gateway.close();
+      await workspace[Symbol.asyncDispose]();
+    },
+  };
+}
 
-  const store = storeFor(workspace.path, gateway.template);
+Deno.test("install() installs a function by CID from the gateway", async () => {
+  await using demo = await servedDemo();
+  const { workspace, gateway, pkg, store } = demo;
+
   const fn = await store.install({ cid: pkg.cid });
 
   assert.equal(fn.cid, pkg.cid);
   assert.deepEqual(fn.files, ["demo.wasm"]);
-  assert.equal(fn.dir, `${workspace.path}/functions/${pkg.cid}/files`);
+  assert.equal(fn.dir, `${workspace}/functions/${pkg.cid}/files`);
   assert.deepEqual(fn.manifest, pkg.manifest);
   assert.deepEqual(await Deno.readFile(`${fn.dir}/demo.wasm`), EMPTY_MODULE);
-  assert.deepEqual(await listDir(`${workspace.path}/functions/${pkg.cid}`), [
+  assert.deepEqual(await listDir(`${workspace}/functions/${pkg.cid}`), [
     "archive",
     "files",
     "manifest.json",
@@ -34,7 +49,7 @@ Deno.test("install() installs a function by CID from the gateway", async () => {
   assert.deepEqual(gateway.requests, [`/${pkg.cid}/manifest.json`, "/demo.tar.gz"]);
 
   const record = JSON.parse(
-    await Deno.readTextFile(`${workspace.path}/functions/${pkg.cid}/record.json`),
+    await Deno.readTextFile(`${workspace}/functions/${pkg.cid}/record.json`),
   );
   assert.equal(record.origin, `${gateway.origin}/${pkg.cid}/manifest.json`);
   assert.equal(record.archive_url, `${gateway.origin}/demo.tar.gz`);
@@ -42,11 +57,8 @@ Deno.test("install() installs a function by CID from the gateway", async () => {
 });
 
 Deno.test("install() returns an installed function without downloading", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
-  const pkg = await demoPackage();
-  servePackage(gateway, pkg);
-  const store = storeFor(workspace.path, gateway.template);
+  await using demo = await servedDemo();
+  const { gateway, pkg, store } = demo;
 
   const first = await store.install({ cid: pkg.cid });
   const again = await store.install({ cid: pkg.cid });
@@ -58,20 +70,16 @@ Deno.test("install() returns an installed function without downloading", async (
 });
 
 Deno.test("install() rejects an archive with the wrong checksum", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
-  const pkg = await demoPackage();
-  servePackage(gateway, pkg);
+  await using demo = await servedDemo();
+  const { workspace, gateway, pkg, store } = demo;
   gateway.routes.set("/demo.tar.gz", await targz([file("demo.wasm", "tampered")]));
-
-  const store = storeFor(workspace.path, gateway.template);
   const error = await assertRejects(() => store.install({ cid: pkg.cid }), InstallError);
 
   assert.equal(error.code, "checksum");
   assert.equal(error.cid, pkg.cid);
   assert.match(error.message, new RegExp(pkg.manifest.runtime!.checksum!));
   assert.equal(await store.get(pkg.cid), undefined);
-  assert.deepEqual(await listDir(`${workspace.path}/functions`), []);
+  assert.deepEqual(await listDir(`${workspace}/functions`), []);
 });
 
 Deno.test("install() rejects a package whose CID differs", async () => {
@@ -79,7 +87,7 @@ Deno.test("install() rejects a package whose CID differs", async () => {
   await using gateway = await startGateway();
   const wanted = await demoPackage("wanted");
   const served = await demoPackage("served");
-  // The gateway answers for `wanted` with another, self-consistent package.
+  // For `wanted`, the gateway serves another package that is consistent in itself.
   servePackage(gateway, served, wanted.cid);
 
   const store = storeFor(workspace.path, gateway.template);
@@ -121,13 +129,11 @@ Deno.test("install() reports manifest HTTP errors with the status", async () => 
 });
 
 Deno.test("install() reports an archive HTTP error as download", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
-  const pkg = await demoPackage();
-  servePackage(gateway, pkg);
+  await using demo = await servedDemo();
+  const { gateway, pkg, store } = demo;
+
   gateway.routes.set("/demo.tar.gz", () => new Response("gone", { status: 410 }));
 
-  const store = storeFor(workspace.path, gateway.template);
   const error = await assertRejects(() => store.install({ cid: pkg.cid }), InstallError);
   assert.equal(error.code, "download");
   assert.equal(error.status, 410);
@@ -174,12 +180,9 @@ Deno.test("install() rejects an oversized manifest", async () => {
 });
 
 Deno.test("install() rejects an oversized archive", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
-  const pkg = await demoPackage();
-  servePackage(gateway, pkg);
+  await using demo = await servedDemo({ limits: { maxArchiveBytes: 50 } });
+  const { gateway, pkg, store } = demo;
 
-  const store = storeFor(workspace.path, gateway.template, { limits: { maxArchiveBytes: 50 } });
   const error = await assertRejects(() => store.install({ cid: pkg.cid }), InstallError);
   assert.equal(error.code, "limit");
   assert.equal(error.source, `${gateway.origin}/demo.tar.gz`);
@@ -248,7 +251,7 @@ Deno.test("install() rejects a module the validator rejects", async () => {
   assert.equal(invalid.code, "invalid-module");
   assert.match(invalid.message, /broken\.wasm/);
 
-  // A runtime's check sees every module's bytes.
+  // A runtime's check receives the bytes of every module.
   const checked: number[] = [];
   const strict = storeFor(workspace.path, gateway.template, {
     validateModule(bytes) {
@@ -289,11 +292,9 @@ Deno.test("get() finds an install after a restart without the gateway", async ()
 });
 
 Deno.test("get() treats an install with a missing file as absent", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
-  const pkg = await demoPackage();
-  servePackage(gateway, pkg);
-  const store = storeFor(workspace.path, gateway.template);
+  await using demo = await servedDemo();
+  const { gateway, pkg, store } = demo;
+
   const fn = await store.install({ cid: pkg.cid });
 
   await Deno.remove(`${fn.dir}/demo.wasm`);
@@ -305,11 +306,8 @@ Deno.test("get() treats an install with a missing file as absent", async () => {
 });
 
 Deno.test("install() shares one download among concurrent callers", async () => {
-  await using workspace = await tempDir();
-  await using gateway = await startGateway();
-  const pkg = await demoPackage();
-  servePackage(gateway, pkg);
-  const store = storeFor(workspace.path, gateway.template);
+  await using demo = await servedDemo();
+  const { gateway, pkg, store } = demo;
 
   const results = await Promise.all([
     store.install({ cid: pkg.cid }),

@@ -1,15 +1,17 @@
 /**
  * Safe unpacking of a function archive (gzip + tar) into a fresh folder.
  *
- * Tar parsing uses `modern-tar`: maintained, no dependencies, built on Web Streams (so it pairs
- * with the runtime's `DecompressionStream` and never buffers a whole entry), and it applies PAX
- * and GNU long-name records before we see a name, so the name checks below run on the name
- * that would be written. Gzip is the runtime's native `DecompressionStream`.
+ * Tar parsing uses `modern-tar`, which is maintained and has no dependencies. It is built on
+ * Web Streams, so it pairs with the runtime's `DecompressionStream` and never buffers a whole
+ * entry. It applies PAX and GNU long-name records before we see a name, so the name checks
+ * below run on the name that would be written. Gzip is the runtime's native
+ * `DecompressionStream`.
  *
  * Only regular files and directories are accepted. Absolute names, `..`, backslashes,
  * symlinks, hard links, devices and FIFOs abort the unpack, as do duplicate names and any
- * limit being exceeded. Files are created with `createNew`, so nothing outside the folder
- * is written. Typeflags the parser does not know (for example GNU sparse files) come out as
+ * limit being exceeded. Since names are checked and no link is ever created, nothing is
+ * written outside the folder. Files are created with `createNew`, so no entry overwrites
+ * another. Typeflags the parser does not know (for example GNU sparse files) come out as
  * regular files with their raw bytes.
  *
  * @module
@@ -25,8 +27,9 @@ export interface UnpackLimits {
   maxEntries: number;
 }
 
-// Headers, padding and PAX records on top of the file bytes; past this the decompressed tar
-// stream is treated as a gzip bomb even when its entries are small (e.g. endless zero blocks).
+// Room for headers, padding and PAX records on top of the file bytes. A decompressed tar stream
+// larger than that is treated as a gzip bomb, even when its entries are small (e.g. endless
+// zero blocks).
 const TAR_OVERHEAD_PER_ENTRY_BYTES = 8 * 1024;
 
 /**
@@ -149,8 +152,8 @@ async function writeEntry(entry: ParsedTarEntry, path: string, name: string, cid
  * name that could point outside the destination.
  */
 export function safeEntryName(raw: string, cid: string): string {
-  const reject = (why: string) =>
-    new InstallError("archive", cid, `Cannot unpack archive: entry "${raw}" ${why}`);
+  const reject = (reason: string) =>
+    new InstallError("archive", cid, `Cannot unpack archive: entry "${raw}" ${reason}`);
   if (raw.includes("\0")) throw reject("contains a NUL byte");
   if (raw.includes("\\")) throw reject("contains a backslash");
   if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) throw reject("is an absolute path");

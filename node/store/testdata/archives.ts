@@ -26,7 +26,7 @@ export async function targz(entries: ArchiveEntry[]): Promise<Uint8Array> {
   return gzipSync(tar);
 }
 
-/** A file entry. */
+/** Builds a file entry. */
 export function file(name: string, body: Uint8Array | string = "x"): ArchiveEntry {
   return { header: { name }, body };
 }
