@@ -85,13 +85,13 @@ Deno.test("install() rejects an archive with the wrong checksum", async () => {
 Deno.test("install() rejects a package whose CID differs", async () => {
   await using workspace = await tempDir();
   await using gateway = await startGateway();
-  const wanted = await demoPackage("wanted");
+  const requested = await demoPackage("requested");
   const served = await demoPackage("served");
-  // For `wanted`, the gateway serves another package that is consistent in itself.
-  servePackage(gateway, served, wanted.cid);
+  // For `requested`, the gateway serves another package that is consistent in itself.
+  servePackage(gateway, served, requested.cid);
 
   const store = storeFor(workspace.path, gateway.template);
-  const error = await assertRejects(() => store.install({ cid: wanted.cid }), InstallError);
+  const error = await assertRejects(() => store.install({ cid: requested.cid }), InstallError);
 
   assert.equal(error.code, "cid-mismatch");
   assert.match(error.message, new RegExp(served.cid));
