@@ -18,7 +18,7 @@ import { parseChoice, parseFlags, parseInteger } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { type InitReport, printReport } from "./init_report.ts";
-import { prepareProdStep, runProdStep, type WalletComponents } from "./init_prod.ts";
+import { prepareProdStep, runProdStep } from "./init_prod.ts";
 import { VERSION } from "./version.ts";
 
 /** Help text of `allora init`. */
@@ -177,8 +177,6 @@ function checkCombination(options: InitOptions): void {
 
 /** Replaceable parts of `allora init`, for tests. */
 export interface InitComponents {
-  /** The wallet module; prod setup is unavailable without it. */
-  wallet?: WalletComponents;
   /** Called before each file is staged; tests throw here to simulate a failure. */
   beforeWrite?: (path: string) => void | Promise<void>;
 }

@@ -16,28 +16,12 @@ import {
   SECRETS_FILE,
 } from "../node/project/prod.ts";
 import { writeProject } from "../node/project/writer.ts";
+import { createKeystore, generateMnemonic, readKeystore, WalletError } from "../node/wallet/mod.ts";
 import type { Context } from "./command.ts";
 import { CliError, UsageError } from "./errors.ts";
 import type { InitComponents, InitOptions } from "./init.ts";
 import type { InitReport } from "./init_report.ts";
-
-/**
- * The wallet functions that prod setup uses: `node/wallet/mod.ts` and
- * `cli/wallet_input.ts`. Results may be promises or plain values.
- */
-export interface WalletComponents {
-  generateMnemonic(): string | Promise<string>;
-  validateMnemonic(mnemonic: string): boolean | Promise<boolean>;
-  createKeystore(
-    path: string,
-    mnemonic: string,
-    password: string,
-    options: { force?: boolean },
-  ): Promise<{ path: string; address: string; createdAt: string | Date }>;
-  readKeystore(path: string): Promise<{ address: string }>;
-  obtainPassword(context: Context, options: { confirm: boolean }): Promise<string>;
-  obtainMnemonic(context: Context): Promise<string>;
-}
+import { obtainMnemonic, obtainPassword, toCliError as walletCliError } from "./wallet_input.ts";
 
 /** What {@link prepareProdStep} needs from the init run. */
 export interface ProdStepInput {
@@ -74,7 +58,7 @@ export async function prepareProdStep(input: ProdStepInput): Promise<PreparedPro
 /**
  * Creates or reuses the wallet, writes the deployment files and adds them to the report.
  *
- * @throws {CliError} when the wallet module is missing or the wallet cannot be created
+ * @throws {CliError} when the wallet cannot be read or created, e.g. without a password
  * @throws {ProjectWriteError} when a file cannot be written
  */
 export async function runProdStep(
@@ -82,7 +66,7 @@ export async function runProdStep(
   components: InitComponents,
 ): Promise<void> {
   const { options, dir, report, context, config, network, bootNodes } = prepared;
-  const wallet = await setUpWallet(prepared, components);
+  const wallet = await setUpWallet(prepared);
   const password = context.io.env(PASSWORD_VARIABLE) || undefined;
   const plan = await planProdFiles({
     config,
@@ -179,36 +163,23 @@ async function confirm(context: Context, question: string, dryRun: boolean): Pro
 }
 
 /** Reuses the keystore at chain.wallet or creates it; returns the address. */
-async function setUpWallet(
-  prepared: PreparedProdStep,
-  components: InitComponents,
-): Promise<string | undefined> {
+async function setUpWallet(prepared: PreparedProdStep): Promise<string | undefined> {
   const { options, dir, report, context, config } = prepared;
   const path = resolve(dir, config.chain.wallet);
   const exists = await Deno.lstat(path).then(() => true, () => false);
   report.files.push({ path: config.chain.wallet, action: exists ? "keep" : "create" });
   if (options.dryRun) return undefined;
 
-  const wallet = components.wallet;
-  if (wallet === undefined) {
-    throw new CliError("Cannot set up the wallet: this build of allora has no wallet module", {
-      hint: "use a build that includes 'allora wallet', or run --env dev for now",
-    });
+  try {
+    if (exists) return (await readKeystore(path)).address;
+    const mnemonic = options.importWallet ? await obtainMnemonic(context) : generateMnemonic();
+    const password = await obtainPassword(context, { confirm: true });
+    const created = await createKeystore(path, mnemonic, password, { force: false });
+    if (!options.importWallet) showMnemonic(context, mnemonic, config.chain.wallet);
+    return created.address;
+  } catch (error) {
+    throw error instanceof WalletError ? walletCliError(error) : error;
   }
-  if (exists) return (await wallet.readKeystore(path)).address;
-
-  const mnemonic = options.importWallet
-    ? await wallet.obtainMnemonic(context)
-    : await wallet.generateMnemonic();
-  if (!(await wallet.validateMnemonic(mnemonic))) {
-    throw new CliError("Cannot import the wallet: the mnemonic is not a valid BIP39 phrase", {
-      hint: "check the words and their order",
-    });
-  }
-  const password = await wallet.obtainPassword(context, { confirm: true });
-  const created = await wallet.createKeystore(path, mnemonic, password, { force: false });
-  if (!options.importWallet) showMnemonic(context, mnemonic, config.chain.wallet);
-  return created.address;
 }
 
 /**
@@ -224,7 +195,8 @@ function showMnemonic(context: Context, mnemonic: string, walletPath: string): v
   }
   context.logger.warn("new wallet created; its recovery phrase was not printed", {
     keystore: walletPath,
-    hint: "back it up from the keystore with 'allora wallet' on a terminal",
+    hint:
+      `on a terminal, back it up with: allora wallet show --show-mnemonic --keystore ${walletPath}`,
   });
 }
 

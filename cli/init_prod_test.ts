@@ -3,7 +3,14 @@ import { join } from "node:path";
 import YAML from "yaml";
 import { tempDir } from "../testing/temp_dir.ts";
 import { createInitCommand, type InitComponents } from "./init.ts";
-import type { WalletComponents } from "./init_prod.ts";
+import {
+  deriveAccount,
+  generateMnemonic,
+  readKeystore,
+  unlockKeystore,
+} from "../node/wallet/mod.ts";
+import { PASSWORD_VARIABLE } from "../node/project/prod.ts";
+import { PASSWORD_ENV } from "./wallet_input.ts";
 import { memoryIo } from "./io.ts";
 import { main } from "./main.ts";
 
@@ -13,9 +20,14 @@ const PASSWORD = "correct horse battery staple";
 
 async function runInit(
   args: string[],
-  options: { env?: Record<string, string>; answers?: string[]; components?: InitComponents } = {},
+  options: {
+    env?: Record<string, string>;
+    answers?: string[];
+    stdin?: string;
+    components?: InitComponents;
+  } = {},
 ) {
-  const io = memoryIo({ env: options.env, answers: options.answers });
+  const io = memoryIo({ env: options.env, answers: options.answers, stdin: options.stdin });
   const commands = [createInitCommand(options.components ?? {})];
   const code = await main(["init", ...args], { io, commands });
   return { code, stdout: io.stdout, stderr: io.stderr };
@@ -149,71 +161,89 @@ Deno.test("init --env prod asks before changing anything on a terminal", async (
   assert.equal(await exists(join(dir, "allora-worker.service")), false);
 });
 
-Deno.test("init --env prod fails clearly without the wallet module", async () => {
+const PASSWORD_ENV_ONLY = { env: { ALLORA_WALLET_PASSWORD: PASSWORD } };
+
+Deno.test("init --env prod reads the password variable of the wallet module", () => {
+  assert.equal(PASSWORD_VARIABLE, PASSWORD_ENV);
+});
+
+Deno.test("init --env prod creates a wallet and keeps secrets out of the files", async () => {
+  await using tmp = await tempDir();
+  const dir = await createProject(tmp.path);
+  const { code, stdout, stderr } = await runInit(prodArgs(dir, "--json"), PASSWORD_ENV_ONLY);
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout);
+  const info = await readKeystore(join(dir, "keys/wallet.json"));
+  assert.equal(report.walletAddress, info.address);
+  assert.match(info.address, /^allo1/);
+
+  const compose = await Deno.readTextFile(join(dir, "prod-docker-compose.yaml"));
+  assert.equal(YAML.parse(compose).services.worker.environment.ALLORA_WORKER_BOOT_NODES, HEAD);
+  const unit = await Deno.readTextFile(join(dir, "allora-worker.service"));
+  assert.match(unit, new RegExp(`^WorkingDirectory=${dir}$`, "m"));
+  const secrets = await Deno.readTextFile(join(dir, "secrets.env"));
+  assert.match(secrets, new RegExp(`^ALLORA_WALLET_PASSWORD='${PASSWORD}'$`, "m"));
+  assert.equal((await Deno.stat(join(dir, "secrets.env"))).mode! & 0o777, 0o600);
+
+  // Neither the password nor the mnemonic appears anywhere but secrets.env and the keystore.
+  const mnemonic = await unlockKeystore(join(dir, "keys/wallet.json"), PASSWORD);
+  const files = ["config.yaml", "prod-docker-compose.yaml", "allora-worker.service"];
+  for (
+    const text of [
+      stdout,
+      stderr,
+      ...await Promise.all(files.map((file) => Deno.readTextFile(join(dir, file)))),
+    ]
+  ) {
+    assert.ok(!text.includes(PASSWORD), "no password");
+    assert.ok(!text.includes(mnemonic), "no mnemonic");
+  }
+  assert.match(stderr, /recovery phrase was not printed/);
+});
+
+Deno.test("init --env prod keeps an existing wallet on a rerun", async () => {
+  await using tmp = await tempDir();
+  const dir = await createProject(tmp.path);
+  const first = await runInit(prodArgs(dir, "--json"), PASSWORD_ENV_ONLY);
+  assert.equal(first.code, 0, first.stderr);
+  const keystore = await Deno.readTextFile(join(dir, "keys/wallet.json"));
+  const second = await runInit(prodArgs(dir, "--json", "--force"), PASSWORD_ENV_ONLY);
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(await Deno.readTextFile(join(dir, "keys/wallet.json")), keystore);
+  assert.equal(JSON.parse(second.stdout).walletAddress, JSON.parse(first.stdout).walletAddress);
+});
+
+Deno.test("init --env prod --import-wallet stores the given mnemonic", async () => {
+  await using tmp = await tempDir();
+  const dir = await createProject(tmp.path);
+  const mnemonic = generateMnemonic();
+  const { code, stdout, stderr } = await runInit(prodArgs(dir, "--json", "--import-wallet"), {
+    ...PASSWORD_ENV_ONLY,
+    stdin: `${mnemonic}\n`,
+  });
+  assert.equal(code, 0, stderr);
+  assert.equal(JSON.parse(stdout).walletAddress, (await deriveAccount(mnemonic)).address);
+});
+
+Deno.test("init --env prod without a password writes no prod files", async () => {
   await using tmp = await tempDir();
   const dir = await createProject(tmp.path);
   const { code, stderr } = await runInit(prodArgs(dir));
   assert.equal(code, 1);
-  assert.match(stderr, /no wallet module/);
+  assert.match(stderr, /Cannot ask for the keystore password/);
+  assert.match(stderr, /hint: set ALLORA_WALLET_PASSWORD/);
+  assert.equal(await exists(join(dir, "keys/wallet.json")), false);
   assert.equal(await exists(join(dir, "allora-worker.service")), false);
 });
 
-// The real wallet module lands from another branch; until then these tests are ignored.
-const wallet = await loadWalletModule();
-const WALLET_PENDING = wallet ? "" : " (pending: node/wallet/mod.ts is not merged yet)";
-
-async function loadWalletModule(): Promise<WalletComponents | undefined> {
-  // Specifiers in variables so that type checking passes while the modules are absent.
-  const walletPath = "../node/wallet/mod.ts";
-  const inputPath = "./wallet_input.ts";
-  try {
-    return { ...(await import(walletPath)), ...(await import(inputPath)) } as WalletComponents;
-  } catch {
-    return undefined;
-  }
-}
-
-Deno.test({
-  name: `init --env prod creates a wallet and keeps secrets out of the files${WALLET_PENDING}`,
-  ignore: wallet === undefined,
-  fn: async () => {
-    await using tmp = await tempDir();
-    const dir = await createProject(tmp.path);
-    const { code, stdout, stderr } = await runInit(
-      prodArgs(dir, "--json"),
-      { env: { ALLORA_WALLET_PASSWORD: PASSWORD }, components: { wallet } },
-    );
-    assert.equal(code, 0, stderr);
-    const report = JSON.parse(stdout);
-    assert.match(report.walletAddress, /^allo1/);
-
-    const compose = await Deno.readTextFile(join(dir, "prod-docker-compose.yaml"));
-    assert.equal(YAML.parse(compose).services.worker.environment.ALLORA_WORKER_BOOT_NODES, HEAD);
-    const secrets = await Deno.readTextFile(join(dir, "secrets.env"));
-    assert.match(secrets, new RegExp(`^ALLORA_WALLET_PASSWORD='${PASSWORD}'$`, "m"));
-    assert.equal((await Deno.stat(join(dir, "secrets.env"))).mode! & 0o777, 0o600);
-    for (const file of ["config.yaml", "prod-docker-compose.yaml", "allora-worker.service"]) {
-      assert.ok(!(await Deno.readTextFile(join(dir, file))).includes(PASSWORD), file);
-    }
-    assert.ok(!stdout.includes(PASSWORD), "stdout has no password");
-    assert.ok(!stderr.includes(PASSWORD), "stderr has no password");
-  },
-});
-
-Deno.test({
-  name: `init --env prod keeps an existing wallet on a rerun${WALLET_PENDING}`,
-  ignore: wallet === undefined,
-  fn: async () => {
-    await using tmp = await tempDir();
-    const dir = await createProject(tmp.path);
-    const args = prodArgs(dir);
-    const options = { env: { ALLORA_WALLET_PASSWORD: PASSWORD }, components: { wallet } };
-    const first = await runInit([...args, "--json"], options);
-    assert.equal(first.code, 0, first.stderr);
-    const keystore = await Deno.readTextFile(join(dir, "keys/wallet.json"));
-    const second = await runInit([...args, "--json"], options);
-    assert.equal(second.code, 0, second.stderr);
-    assert.equal(await Deno.readTextFile(join(dir, "keys/wallet.json")), keystore);
-    assert.equal(JSON.parse(second.stdout).walletAddress, JSON.parse(first.stdout).walletAddress);
-  },
+Deno.test("init --env prod without the password variable writes no secrets.env", async () => {
+  await using tmp = await tempDir();
+  const dir = await createProject(tmp.path);
+  const { code, stdout } = await runInit(prodArgs(dir), {
+    answers: ["y", PASSWORD, PASSWORD],
+  });
+  assert.equal(code, 0);
+  assert.equal(await exists(join(dir, "secrets.env")), false);
+  assert.match(stdout, /put ALLORA_WALLET_PASSWORD='<wallet password>' in secrets\.env/);
+  assert.match(await Deno.readTextFile(join(dir, "allora-worker.service")), /EnvironmentFile=-/);
 });
