@@ -87,7 +87,8 @@ export async function runProdStep(
       beforeWrite: components.beforeWrite,
     }),
   );
-  if (password === undefined || plan.secretsSkipped !== undefined) {
+  const secretsExist = await Deno.lstat(join(dir, SECRETS_FILE)).then(() => true, () => false);
+  if (!secretsExist && (password === undefined || plan.secretsSkipped !== undefined)) {
     report.notes = [
       `put ${PASSWORD_VARIABLE}='<wallet password>' in ${SECRETS_FILE} and run: chmod 600 ${SECRETS_FILE}`,
     ];
