@@ -16,6 +16,7 @@ import {
   SECRETS_FILE,
 } from "../node/project/prod.ts";
 import { writeProject } from "../node/project/writer.ts";
+import { pathExists } from "../node/fs.ts";
 import { createKeystore, generateMnemonic, readKeystore, WalletError } from "../node/wallet/mod.ts";
 import type { Context } from "./command.ts";
 import { CliError, UsageError } from "./errors.ts";
@@ -87,7 +88,7 @@ export async function runProdStep(
       beforeWrite: components.beforeWrite,
     }),
   );
-  const secretsExist = await Deno.lstat(join(dir, SECRETS_FILE)).then(() => true, () => false);
+  const secretsExist = await pathExists(join(dir, SECRETS_FILE));
   if (!secretsExist && (password === undefined || plan.secretsSkipped !== undefined)) {
     report.notes = [
       `put ${PASSWORD_VARIABLE}='<wallet password>' in ${SECRETS_FILE} and run: chmod 600 ${SECRETS_FILE}`,
@@ -100,7 +101,7 @@ async function projectConfig(input: ProdStepInput): Promise<Config> {
   const path = join(input.dir, "config.yaml");
   if (input.devConfig !== undefined) {
     // The dev step is about to write this config: the file is absent or --force replaces it.
-    const exists = await Deno.lstat(path).then(() => true, () => false);
+    const exists = await pathExists(path);
     if (!exists || input.options.force) return input.devConfig;
   }
   try {
@@ -167,7 +168,7 @@ async function confirm(context: Context, question: string, dryRun: boolean): Pro
 async function setUpWallet(prepared: PreparedProdStep): Promise<string | undefined> {
   const { options, dir, report, context, config } = prepared;
   const path = resolve(dir, config.chain.wallet);
-  const exists = await Deno.lstat(path).then(() => true, () => false);
+  const exists = await pathExists(path);
   report.files.push({ path: config.chain.wallet, action: exists ? "keep" : "create" });
   if (options.dryRun) return undefined;
 

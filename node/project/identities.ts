@@ -14,6 +14,7 @@ import {
   PRIVATE_KEY_FILE,
   PUBLIC_KEY_FILE,
 } from "../p2p/identity.ts";
+import { pathExists } from "../fs.ts";
 import type { ProjectFile } from "./writer.ts";
 
 /** The node roles that have an identity in a project. */
@@ -44,7 +45,7 @@ export async function projectIdentities(dir: string): Promise<Record<Role, Proje
   const result = {} as Record<Role, ProjectIdentity>;
   for (const role of ROLES) {
     const privatePath = join(dir, identityFolder(role), PRIVATE_KEY_FILE);
-    if (await exists(privatePath)) {
+    if (await pathExists(privatePath)) {
       result[role] = { identity: await loadIdentity(privatePath), existed: true };
     } else {
       result[role] = { identity: await generateIdentity(), existed: false };
@@ -62,14 +63,4 @@ export function identityProjectFiles(role: Role, identity: Identity): ProjectFil
     { path: `${folder}/${PUBLIC_KEY_FILE}`, data: files.publicKey },
     { path: `${folder}/${PEER_ID_FILE}`, data: files.peerId },
   ];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
