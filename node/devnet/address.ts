@@ -1,30 +1,27 @@
 /**
- * Allora account addresses: bech32 with prefix `allo` over 20 bytes (accounts) or 32 bytes.
+ * Address checks of the chain double: bech32 `allo` over 20 bytes (accounts) or 32 bytes
+ * (derived and module-owned addresses), and module account addresses.
  *
  * @module
  */
-import { Ripemd160, sha256 } from "@cosmjs/crypto";
+import { sha256 } from "@cosmjs/crypto";
 import { fromBech32, toBech32 } from "@cosmjs/encoding";
+import { ADDRESS_PREFIX } from "../wallet/mod.ts";
 
-/** Human-readable part of Allora account addresses. */
-export const ADDRESS_PREFIX = "allo";
-// The longest bech32 string BIP-173 allows.
+export { addressOf as addressFromPubkey } from "../wallet/mod.ts";
+
+// The longest bech32 string BIP-173 allows. The explicit limit matters: @cosmjs/encoding 0.39
+// passes Infinity by default, which @scure/base 2.4 rejects.
 const BECH32_MAX_LENGTH = 90;
 
 /** Returns whether `address` is a bech32 `allo` address of 20 or 32 bytes. */
 export function isValidAddress(address: string): boolean {
   try {
-    // An explicit limit: @scure/base 2 rejects the Infinity default of @cosmjs/encoding 0.39.
     const { prefix, data } = fromBech32(address, BECH32_MAX_LENGTH);
     return prefix === ADDRESS_PREFIX && (data.length === 20 || data.length === 32);
   } catch {
     return false;
   }
-}
-
-/** Returns the account address of a 33-byte compressed secp256k1 public key. */
-export function addressFromPubkey(pubkey: Uint8Array): string {
-  return toBech32(ADDRESS_PREFIX, new Ripemd160().update(sha256(pubkey)).digest());
 }
 
 /** Returns the address of a module account: the first 20 bytes of sha256(name). */

@@ -14,10 +14,13 @@
  */
 import { join } from "node:path";
 import { type Logger, silentLogger } from "../log.ts";
+import { moduleAddress } from "./address.ts";
 import { App } from "./app.ts";
 import { authModule } from "./auth.ts";
 import { bankModule } from "./bank.ts";
 import { type BlockRecord, DevnetChain } from "./chain.ts";
+import { addGenesisTopics } from "./emissions/genesis.ts";
+import { emissionsModule } from "./emissions/module.ts";
 import { createGenesis, type GenesisFund } from "./genesis.ts";
 import type { ChainParams } from "./module.ts";
 import { createMethods } from "./rpc.ts";
@@ -41,6 +44,12 @@ export const DEFAULT_MIN_GAS_PRICE = 10n;
 export const FEE_DENOM = "uallo";
 /** CometBFT version reported by `status`. */
 export const COMET_VERSION = "0.38.19";
+/** The emulated emissions package: chain v0.16 (mainnet). */
+export const EMISSIONS_VERSION = "emissions.v9";
+/** Default blocks between worker nonces of the genesis topics (the chain's min_epoch_length). */
+export const DEFAULT_EPOCH_LENGTH = 12;
+/** Default worker submission window in blocks, shortened to the epoch length when longer. */
+export const DEFAULT_WORKER_SUBMISSION_WINDOW = 10;
 
 /** Options of {@link startDevnet}. */
 export interface DevnetOptions {
@@ -58,6 +67,12 @@ export interface DevnetOptions {
   fund?: readonly GenesisFund[];
   /** Minimum gas price in uallo per gas; 0 emulates chains before v0.7.0. @default 10n */
   minGasPrice?: bigint;
+  /** Topic ids created at genesis. @default [1n] */
+  topics?: readonly bigint[];
+  /** Blocks between worker nonces of the genesis topics. @default 12 */
+  epochLength?: number;
+  /** Worker submission window of the genesis topics, in blocks. @default min(10, epochLength) */
+  workerSubmissionWindow?: number;
   /** @default silentLogger */
   logger?: Logger;
   /** Stops the devnet when aborted. */
@@ -90,6 +105,7 @@ export class DevnetError extends Error {
  *
  * @throws {DevnetError} when the state file is unreadable or belongs to another chain id
  * @throws {GenesisError} for invalid genesis balances
+ * @throws {EmissionsGenesisError} for invalid topic ids, epoch length or window
  */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const {
@@ -112,6 +128,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     authModule,
     bankModule,
     feemarketModule(params),
+    emissionsModule(EMISSIONS_VERSION),
     txServiceModule((bytes) => chain!.simulate(bytes)),
   ], logger);
   chain = new DevnetChain(snapshot, app, logger);
@@ -161,13 +178,23 @@ function openSnapshot(stateFile: string | undefined, options: DevnetOptions, log
     if (stateFile === undefined) {
       logger.info("state is kept in memory only; pass a home folder to keep it");
     }
-    return createGenesis({
+    const snapshot = createGenesis({
       chainId,
       time: new Date(),
       feeDenom: FEE_DENOM,
       minGasPrice: options.minGasPrice ?? DEFAULT_MIN_GAS_PRICE,
       fund: options.fund ?? [],
     });
+    const epochLength = options.epochLength ?? DEFAULT_EPOCH_LENGTH;
+    addGenesisTopics(snapshot.app.emissions, {
+      topics: options.topics?.length ? options.topics : [1n],
+      epochLength: BigInt(epochLength),
+      workerSubmissionWindow: BigInt(
+        options.workerSubmissionWindow ?? Math.min(DEFAULT_WORKER_SUBMISSION_WINDOW, epochLength),
+      ),
+      creator: moduleAddress("emissions"),
+    });
+    return snapshot;
   }
   if (options.chainId !== undefined && options.chainId !== loaded.chainId) {
     throw new DevnetError(
