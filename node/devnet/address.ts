@@ -10,8 +10,8 @@ import { ADDRESS_PREFIX } from "../wallet/mod.ts";
 
 export { addressOf as addressFromPubkey } from "../wallet/mod.ts";
 
-// The longest bech32 string BIP-173 allows. The explicit limit matters: @cosmjs/encoding 0.39
-// passes Infinity by default, which @scure/base 2.4 rejects.
+// The maximum bech32 string length of BIP-173. The explicit limit matters because
+// @cosmjs/encoding 0.39 passes Infinity by default, which @scure/base 2.4 rejects.
 const BECH32_MAX_LENGTH = 90;
 
 /** Returns whether `address` is a bech32 `allo` address of 20 or 32 bytes. */

@@ -1,6 +1,6 @@
 /**
  * The application of the chain double: it runs a transaction in one of the three ABCI modes
- * (CheckTx, FinalizeBlock delivery, Simulate) against a copy of the state, and answers queries.
+ * (CheckTx, FinalizeBlock delivery, Simulate) against a copy of the state, and routes queries.
  *
  * As in the SDK, CheckTx runs only the ante handler; delivery keeps the ante handler's changes
  * (fee, sequence) even when a message fails, and drops the messages' changes.
@@ -44,7 +44,7 @@ export interface TxOutcome {
   tx?: DecodedTx;
 }
 
-/** Where a transaction runs. */
+/** The block height and time a transaction runs at. */
 export interface RunEnv {
   height: number;
   time: Date;
@@ -129,7 +129,7 @@ export class App {
   }
 
   /**
-   * Answers an ABCI query against committed state.
+   * Runs an ABCI query against committed state.
    *
    * @throws {AbciError} sdk code 6 for an unknown path, or the handler's error
    */

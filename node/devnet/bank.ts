@@ -187,9 +187,9 @@ export const bankModule: AppModule = {
         const request = QueryAllBalancesRequest.decode(bytes);
         requireAddress(request.address);
         const denoms = [...(state.balances.get(request.address) ?? new Map<string, bigint>())];
-        const balances = denoms
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([denom, amount]) => ({ denom, amount: amount.toString() }));
+        // Coins are sorted by denom in byte order, as sdk.Coins are; denoms are unique.
+        denoms.sort(([a], [b]) => (a < b ? -1 : 1));
+        const balances = denoms.map(([denom, amount]) => ({ denom, amount: amount.toString() }));
         return QueryAllBalancesResponse.encode({
           balances,
           pagination: { nextKey: new Uint8Array(), total: BigInt(balances.length) },

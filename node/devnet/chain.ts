@@ -21,7 +21,7 @@ import { txHash } from "./tx.ts";
 export const RETAINED_BLOCKS = 1_000;
 /** Delivered transactions kept for `tx` and `tx_search`. */
 export const RETAINED_TXS = 5_000;
-/** Transactions the mempool holds before it rejects new ones. */
+/** Maximum number of transactions in the mempool; more are rejected. */
 export const MEMPOOL_CAPACITY = 5_000;
 
 /** One committed block. */
@@ -193,7 +193,7 @@ export class DevnetChain {
   }
 
   /**
-   * Answers an ABCI query on committed state.
+   * Runs an ABCI query on committed state.
    *
    * @throws {AbciError} for unknown paths, historical heights and handler errors
    */
@@ -207,7 +207,7 @@ export class DevnetChain {
     return this.app.query(this.queryContext(), path, data);
   }
 
-  /** The context query handlers read. */
+  /** Returns the context query handlers read. */
   queryContext(): QueryContext {
     return {
       state: this.#snapshot.app,

@@ -63,7 +63,7 @@ Deno.test("startDevnet() rejects a state file of another chain id", async () => 
       () => startTestDevnet({ home, chainId: "second" }),
       DevnetError,
     );
-    assert.match(error.message, /holds chain 'first', not 'second'/);
+    assert.match(error.message, /contains chain 'first', not 'second'/);
   } finally {
     await Deno.remove(home, { recursive: true });
   }

@@ -19,7 +19,7 @@ export interface GenesisFund {
   denom?: string;
 }
 
-/** What genesis contains. */
+/** Settings of the genesis. */
 export interface GenesisOptions {
   chainId: string;
   time: Date;

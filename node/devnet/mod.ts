@@ -63,7 +63,7 @@ export interface DevnetOptions {
   blockTimeMs?: number;
   /** @default "localnet" */
   chainId?: string;
-  /** Genesis balances. Ignored when `home` already holds a state. */
+  /** Genesis balances, ignored when `home` already contains a state. */
   fund?: readonly GenesisFund[];
   /** Minimum gas price in uallo per gas; 0 emulates chains before v0.7.0. @default 10n */
   minGasPrice?: bigint;
@@ -198,7 +198,7 @@ function openSnapshot(stateFile: string | undefined, options: DevnetOptions, log
   }
   if (options.chainId !== undefined && options.chainId !== loaded.chainId) {
     throw new DevnetError(
-      `Cannot start devnet: ${stateFile} holds chain '${loaded.chainId}', not '${options.chainId}'`,
+      `Cannot start devnet: ${stateFile} contains chain '${loaded.chainId}', not '${options.chainId}'`,
     );
   }
   logger.info("continuing the chain from its state file; genesis options are ignored", {

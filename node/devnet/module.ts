@@ -31,7 +31,7 @@ export interface ChainParams {
   minGasPrice: bigint;
 }
 
-/** What a message handler runs against. */
+/** Context of a message handler. */
 export interface TxContext {
   /** The cache-wrapped state: dropped if the transaction fails. */
   state: AppState;
@@ -63,7 +63,7 @@ export interface MsgHandler<T = unknown> {
   execute(context: TxContext, msg: T): MsgResponse;
 }
 
-/** What a query handler reads: the last committed state. */
+/** Context of a query handler: the last committed state. */
 export interface QueryContext {
   state: AppState;
   height: number;
@@ -78,7 +78,7 @@ export interface QueryHandler {
   handle(context: QueryContext, request: Uint8Array): Uint8Array;
 }
 
-/** What the end-of-block hook runs against. */
+/** Context of the end-of-block hook. */
 export interface BlockContext {
   state: AppState;
   height: number;

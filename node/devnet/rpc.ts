@@ -76,7 +76,7 @@ export function createMethods(chain: DevnetChain, versions: NodeVersions, rpcAdd
     broadcast_tx_sync: (params) => broadcastSync(chain, params),
     broadcast_tx_async: (params) => {
       const result = broadcastSync(chain, params);
-      // CometBFT answers async broadcasts before CheckTx has a result.
+      // CometBFT replies to async broadcasts before CheckTx has a result.
       return { ...result, code: 0, log: "", codespace: "" };
     },
     broadcast_tx_commit: (params) => broadcastCommit(chain, params),

@@ -12,7 +12,7 @@
 import { BinaryReader } from "cosmjs-types/binary";
 import { AbciError, SDK_CODES, sdkError } from "./errors.ts";
 
-/** How a declared field travels on the wire; a message schema means a nested message. */
+/** Wire form of a declared field; a message schema (or a thunk of one) is a nested message. */
 export type FieldType =
   | "varint"
   | "fixed64"

@@ -3,9 +3,9 @@
  * the current height, closes the previous one and turns its inferences into the topic's latest
  * network inference.
  *
- * Submissions are accepted while `nonce <= height < nonce + worker_submission_window`; after
- * that the nonce stays unfulfilled (code 67 for late payloads) until the next epoch closes it
- * (code 75 from then on).
+ * Submissions are accepted while `nonce <= height < nonce + worker_submission_window`. After
+ * that the nonce stays unfulfilled until the next epoch closes it, so a late payload gets code
+ * 67 until then and code 75 afterwards.
  *
  * @module
  */

@@ -6,7 +6,7 @@
  */
 import type { EmissionsState, TopicRecord } from "./state.ts";
 
-/** What the emissions genesis contains. */
+/** Settings of the emissions genesis. */
 export interface EmissionsGenesis {
   /** Topic ids to create; the next topic id follows the largest. */
   topics: readonly bigint[];

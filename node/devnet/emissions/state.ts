@@ -72,7 +72,7 @@ export interface StoredForecast {
   extraData: Uint8Array;
 }
 
-/** What one worker submitted for one nonce. */
+/** The payload one worker submitted for one nonce. */
 export interface StoredPayload {
   inference?: StoredInference;
   forecast?: StoredForecast;
