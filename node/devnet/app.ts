@@ -29,8 +29,8 @@ import { type DecodedTx, decodeTx } from "./tx.ts";
 /** ABCI execution modes. */
 export type ExecMode = "check" | "deliver" | "simulate";
 
-/** The outcome of one transaction, as CometBFT reports it. */
-export interface TxOutcome {
+/** The result of one transaction, as CometBFT stores and reports it. */
+export interface TxResult {
   code: number;
   codespace: string;
   log: string;
@@ -39,6 +39,10 @@ export interface TxOutcome {
   events: AbciEvent[];
   /** Encoded TxMsgData; empty on failure. */
   data: Uint8Array;
+}
+
+/** The outcome of running one transaction: its result, responses and decoded form. */
+export interface TxOutcome extends TxResult {
   msgResponses: MsgResponse[];
   /** The decoded transaction, when decoding succeeded. */
   tx?: DecodedTx;

@@ -10,7 +10,7 @@
 import { sha256 } from "@cosmjs/crypto";
 import { toHex } from "@cosmjs/encoding";
 import type { Logger } from "../log.ts";
-import type { App, TxOutcome } from "./app.ts";
+import type { App, TxOutcome, TxResult } from "./app.ts";
 import { SDK_CODES, sdkError } from "./errors.ts";
 import type { AbciEvent, QueryContext } from "./module.ts";
 import { toTaggedJson } from "./snapshot.ts";
@@ -46,15 +46,7 @@ export interface TxRecord {
   height: number;
   index: number;
   tx: Uint8Array;
-  result: {
-    code: number;
-    codespace: string;
-    log: string;
-    gasWanted: bigint;
-    gasUsed: bigint;
-    events: AbciEvent[];
-    data: Uint8Array;
-  };
+  result: TxResult;
 }
 
 /** Everything the node persists. */

@@ -7,7 +7,7 @@
  */
 import { sha256 } from "@cosmjs/crypto";
 import { toBase64, toHex } from "@cosmjs/encoding";
-import type { TxOutcome } from "./app.ts";
+import type { TxResult } from "./app.ts";
 import type { BlockRecord, DevnetChain, TxRecord } from "./chain.ts";
 
 /** CometBFT block protocol version. */
@@ -19,7 +19,7 @@ export function validatorAddress(chain: DevnetChain): string {
 }
 
 /** Renders a transaction result (`tx_result`, `check_tx`). */
-export function resultJson(result: TxRecord["result"] | TxOutcome) {
+export function resultJson(result: TxResult) {
   return {
     code: result.code,
     data: result.data.length === 0 ? null : toBase64(result.data),

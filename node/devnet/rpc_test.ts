@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { fromBase64, toHex } from "@cosmjs/encoding";
-import { coins } from "@cosmjs/proto-signing";
-import { calculateFee, GasPrice, SigningStargateClient } from "@cosmjs/stargate";
+import { fromBase64, toBase64, toHex } from "@cosmjs/encoding";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { DecCoin } from "cosmjs-types/cosmos/base/v1beta1/coin";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { makeWallet, startTestDevnet } from "../../testing/devnet.ts";
+import { signSend, startFundedDevnet, startTestDevnet } from "../../testing/devnet.ts";
 
 async function rpc(url: string, method: string, params: Record<string, unknown> = {}) {
   const response = await fetch(url, {
@@ -94,78 +91,35 @@ Deno.test("abci_query of the feemarket gas price returns 10 uallo", async () => 
 });
 
 Deno.test("broadcast_tx_commit waits for the block and returns the result", async () => {
-  const alice = await makeWallet();
-  await using devnet = await startTestDevnet({
-    fund: [{ address: alice.address, amount: 10n ** 18n }],
-  });
-  const client = await SigningStargateClient.connectWithSigner(devnet.url, alice.wallet, {
-    gasPrice: GasPrice.fromString("10uallo"),
-  });
-  try {
-    const signed = await client.sign(
-      alice.address,
-      [{
-        typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-        value: {
-          fromAddress: alice.address,
-          toAddress: alice.address,
-          amount: coins("5", "uallo"),
-        },
-      }],
-      calculateFee(200_000, GasPrice.fromString("10uallo")),
-      "",
-    );
-    const tx = btoa(String.fromCharCode(...TxRaw.encode(signed).finish()));
-    const { result } = await rpc(devnet.url, "broadcast_tx_commit", { tx });
-    assert.equal(result.check_tx.code, 0);
-    assert.equal(result.tx_result.code, 0);
-    assert.ok(Number(result.height) >= 2);
-    const { error } = await rpc(devnet.url, "broadcast_tx_sync", { tx });
-    assert.match(error.data, /tx already exists in cache/);
-  } finally {
-    client.disconnect();
-  }
+  await using funded = await startFundedDevnet(10n ** 18n);
+  const { devnet } = funded;
+  const tx = toBase64(await signSend(funded, { sequence: 0, amount: 5n }));
+  const { result } = await rpc(devnet.url, "broadcast_tx_commit", { tx });
+  assert.equal(result.check_tx.code, 0);
+  assert.equal(result.tx_result.code, 0);
+  assert.ok(Number(result.height) >= 2);
+
+  const { error } = await rpc(devnet.url, "broadcast_tx_sync", { tx });
+  assert.match(error.data, /tx already exists in cache/);
 });
 
 Deno.test("tx_search pages through results and rejects a bad query", async () => {
-  const alice = await makeWallet();
-  await using devnet = await startTestDevnet({
-    blockTimeMs: 0,
-    fund: [{ address: alice.address, amount: 10n ** 18n }],
-  });
-  const client = await SigningStargateClient.connectWithSigner(devnet.url, alice.wallet);
-  try {
-    const fee = calculateFee(200_000, GasPrice.fromString("10uallo"));
-    for (let sequence = 0; sequence < 3; sequence++) {
-      const signed = await client.sign(
-        alice.address,
-        [{
-          typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-          value: {
-            fromAddress: alice.address,
-            toAddress: alice.address,
-            amount: coins("1", "uallo"),
-          },
-        }],
-        fee,
-        "",
-        { accountNumber: 0n, sequence, chainId: devnet.chainId },
-      );
-      await client.broadcastTxSync(TxRaw.encode(signed).finish());
-    }
-    devnet.produceBlock();
-    const page2 = await rpc(devnet.url, "tx_search", {
-      query: `message.sender='${alice.address}' AND tx.height>=2`,
-      page: "2",
-      per_page: "2",
-    });
-    assert.equal(page2.result.total_count, "3");
-    assert.equal(page2.result.txs.length, 1);
-    assert.equal(page2.result.txs[0].index, 2);
-    assert.equal((await client.searchTx(`tx.height=2`)).length, 3);
-    const bad = await rpc(devnet.url, "tx_search", { query: "tx.height=>" });
-    assert.equal(bad.error.code, -32603);
-  } finally {
-    client.disconnect();
+  await using funded = await startFundedDevnet(10n ** 18n, { blockTimeMs: 0 });
+  const { client, devnet, wallet: alice } = funded;
+  for (let sequence = 0; sequence < 3; sequence++) {
+    await client.broadcastTxSync(await signSend(funded, { sequence }));
   }
+  devnet.produceBlock();
+  const page2 = await rpc(devnet.url, "tx_search", {
+    query: `message.sender='${alice.address}' AND tx.height>=2`,
+    page: "2",
+    per_page: "2",
+  });
+  assert.equal(page2.result.total_count, "3");
+  assert.equal(page2.result.txs.length, 1);
+  assert.equal(page2.result.txs[0].index, 2);
+  assert.equal((await client.searchTx(`tx.height=2`)).length, 3);
+
+  const bad = await rpc(devnet.url, "tx_search", { query: "tx.height=>" });
+  assert.equal(bad.error.code, -32603);
 });
