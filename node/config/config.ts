@@ -27,13 +27,17 @@ export interface Config {
   function: { id: string; method: string };
   head: {
     rest_api: string;
+    address: string;
     port: number;
+    announce: string[];
     private_key: string;
     workspace: string;
     topics: string[];
     execution_timeout_ms: number;
     max_nodes: number;
+    max_roll_call_timeout_ms: number;
     result_ttl_ms: number;
+    gateway: string;
   };
   worker: {
     port: number;
@@ -58,13 +62,17 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
   function: { id: "", method: "allora-inference-function.wasm" },
   head: {
     rest_api: "127.0.0.1:6000",
+    address: "127.0.0.1",
     port: 9010,
+    announce: [],
     private_key: "keys/head/priv.bin",
     workspace: "data/head",
     topics: [],
     execution_timeout_ms: 20_000,
     max_nodes: 100,
+    max_roll_call_timeout_ms: 60_000,
     result_ttl_ms: 600_000,
+    gateway: "https://{cid}.ipfs.w3s.link/manifest.json",
   },
   worker: {
     port: 9011,
