@@ -99,7 +99,7 @@ export function parseHeadFlags(argv: string[]): HeadFlags {
   };
 }
 
-/** Where the config file values come from. */
+/** A loaded config file and its path. */
 export interface ConfigSource {
   config: Pick<Config, "head">;
   /** The config file; relative paths in it are taken from its folder. */
@@ -120,22 +120,22 @@ export function resolveHeadOptions(
   const fromFile = (path: string) =>
     file === undefined || isAbsolute(path) ? path : join(dirname(file.path), path);
   // Each setting: the flag, then its variable, with the name used in error messages.
-  const given = (flag: string | undefined, flagName: string, envName?: string) => {
+  const fromFlagOrEnv = (flag: string | undefined, flagName: string, envName?: string) => {
     if (flag !== undefined) return { value: flag, name: flagName };
     const value = envName === undefined ? undefined : env(envName);
     return value === undefined || value === "" ? undefined : { value, name: envName! };
   };
 
-  const restApi = given(flags.restApi, "--rest-api", HEAD_ENV.restApi);
-  const address = given(flags.address, "--address", HEAD_ENV.address);
-  const port = given(flags.port, "--port", HEAD_ENV.port);
-  const privateKey = given(flags.privateKey, "--private-key", HEAD_ENV.privateKey);
-  const workspace = given(flags.workspace, "--workspace", HEAD_ENV.workspace);
+  const restApi = fromFlagOrEnv(flags.restApi, "--rest-api", HEAD_ENV.restApi);
+  const address = fromFlagOrEnv(flags.address, "--address", HEAD_ENV.address);
+  const port = fromFlagOrEnv(flags.port, "--port", HEAD_ENV.port);
+  const privateKey = fromFlagOrEnv(flags.privateKey, "--private-key", HEAD_ENV.privateKey);
+  const workspace = fromFlagOrEnv(flags.workspace, "--workspace", HEAD_ENV.workspace);
   const envTopics = env(HEAD_ENV.topics);
-  const executionTimeout = given(flags.executionTimeout, "--execution-timeout");
-  const maxNodes = given(flags.maxNodes, "--max-nodes");
-  const maxRollCall = given(flags.maxRollCallTimeout, "--max-roll-call-timeout");
-  const resultTtl = given(flags.resultTtl, "--result-ttl");
+  const executionTimeout = fromFlagOrEnv(flags.executionTimeout, "--execution-timeout");
+  const maxNodes = fromFlagOrEnv(flags.maxNodes, "--max-nodes");
+  const maxRollCall = fromFlagOrEnv(flags.maxRollCallTimeout, "--max-roll-call-timeout");
+  const resultTtl = fromFlagOrEnv(flags.resultTtl, "--result-ttl");
 
   const options: HeadOptions = {
     restApi: parseHostPort(restApi?.name ?? "head.rest_api", restApi?.value ?? head.rest_api),

@@ -8,6 +8,11 @@ import "../node/shim.ts";
 import type { PrivateKey } from "@libp2p/interface";
 import { createHost, type Host } from "../node/p2p/host.ts";
 import { IdentityError, loadOrCreateIdentity } from "../node/p2p/identity.ts";
+import {
+  INBOUND_CONNECTIONS_PER_SECOND,
+  MAX_CONNECTIONS,
+  MAX_PENDING_INBOUND_CONNECTIONS,
+} from "../node/head/constants.ts";
 import { HeadNode } from "../node/head/node.ts";
 import { networkFromHost } from "../node/head/network.ts";
 import { createApi } from "../node/api/app.ts";
@@ -99,6 +104,11 @@ async function startHost(
       privateKey,
       listen: [listen],
       announce: options.announce.length > 0 ? options.announce : undefined,
+      connectionLimits: {
+        maxConnections: MAX_CONNECTIONS,
+        inboundConnectionsPerSecond: INBOUND_CONNECTIONS_PER_SECOND,
+        maxPendingInbound: MAX_PENDING_INBOUND_CONNECTIONS,
+      },
       logger,
     });
   } catch (error) {

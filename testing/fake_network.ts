@@ -7,11 +7,11 @@
 import type { HeadNetwork, Origin } from "../node/head/network.ts";
 import type { Message, MsgExecute, MsgExecuteResponse, MsgRollCall } from "../node/p2p/messages.ts";
 
-/** How one fake worker behaves. */
+/** Behaviour of one fake worker. */
 export interface FakeWorker {
   /** Reply to roll calls. @default true */
   acceptRollCall?: boolean;
-  /** What to return for an execute; undefined means never answer. */
+  /** The reply to an execute, or undefined for no reply. */
   execute?: (message: MsgExecute, peer: string) => MsgExecuteResponse | undefined;
   /** Make the execute send fail. */
   failSend?: boolean;

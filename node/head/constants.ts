@@ -19,7 +19,7 @@ export const DEFAULT_MAX_ROLL_CALL_TIMEOUT_MS = 60_000;
 export const DEFAULT_RESULT_TTL_MS = 10 * 60_000;
 /** Most final execute responses kept at once; the oldest are dropped first. */
 export const MAX_CACHED_RESULTS = 10_000;
-/** How long an install publish may take before the REST call answers "408" (b7s). */
+/** How long an install publish may take before the REST call returns code "408" (b7s). */
 export const INSTALL_PUBLISH_TIMEOUT_MS = 10_000;
 /** Longest `wait_ms` an install request may ask for. */
 export const MAX_INSTALL_WAIT_MS = 60_000;
@@ -33,3 +33,9 @@ export const TOPIC_ID_ENV = "TOPIC_ID";
 export const MAX_FUNCTION_ID_LENGTH = 128;
 /** Longest `method` accepted, in UTF-8 bytes (a file name limit on common file systems). */
 export const MAX_METHOD_BYTES = 255;
+/** Inbound connections accepted per second from one IP; workers often share an address. */
+export const INBOUND_CONNECTIONS_PER_SECOND = 200;
+/** Inbound connections that may be in their handshake at once. */
+export const MAX_PENDING_INBOUND_CONNECTIONS = 200;
+/** Most open connections; above it libp2p prunes the least valuable ones. */
+export const MAX_CONNECTIONS = 1_000;

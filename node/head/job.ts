@@ -72,7 +72,7 @@ export function planExecution(body: ExecuteApiRequest, limits: ExecutionLimits):
 
   const { gossipTopic, topicId } = resolveTopic(body.topic);
   const sentConfig = { ...config };
-  // A Go worker answers "500" with no result when it sees a consensus name without a cluster.
+  // A Go worker replies "500" with no result when it sees a consensus name without a cluster.
   delete sentConfig.consensus_algorithm;
   if (topicId !== undefined) sentConfig.env_vars = withTopicEnv(config.env_vars, topicId);
 

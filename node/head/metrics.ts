@@ -37,7 +37,7 @@ export function createHeadMetrics(connectedPeers: () => number): HeadMetrics {
     registry,
     requests: new Counter({
       name: "allora_head_requests_total",
-      help: "Execute requests answered, by response code.",
+      help: "Execute requests finished, by response code.",
       labelNames: ["code"] as const,
       registers,
     }),
@@ -54,7 +54,7 @@ export function createHeadMetrics(connectedPeers: () => number): HeadMetrics {
     }),
     requestDuration: new Histogram({
       name: "allora_head_request_duration_seconds",
-      help: "Time to answer an execute request.",
+      help: "Time from receiving an execute request to responding.",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),

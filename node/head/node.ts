@@ -159,8 +159,8 @@ export class HeadNode {
   }
 
   /**
-   * Stops accepting work and ends in-flight requests, which answer "500". Does not stop the
-   * network; its owner does that after the REST server has flushed the answers.
+   * Stops accepting work and ends in-flight requests, which return code "500". Does not stop the
+   * network; its owner does that after the REST server has sent those responses.
    */
   close(): void {
     if (this.#closed) return;
