@@ -54,3 +54,22 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+Deno.test("head reads limits from its config file", async () => {
+  await withProcesses(async (processes) => {
+    await Deno.writeTextFile(
+      `${processes.tempDir}/config.yaml`,
+      "name: demo\ntopic: 1\nhead:\n  max_nodes: 3\n",
+    );
+    const { ready } = await processes.head();
+
+    const { status, body } = await postJson(ready.rest, "/api/v1/functions/execute", {
+      function_id: "bafy",
+      method: "inference.wasm",
+      config: { number_of_nodes: 4 },
+    });
+
+    assert.equal(status, 400);
+    assert.equal(body.message, "invalid config.number_of_nodes 4: this head allows at most 3");
+  });
+});
