@@ -1,6 +1,6 @@
 /**
- * `allora head` process lifecycle: identity reuse across restarts and clean shutdown on
- * SIGTERM with a request in flight.
+ * `allora head` process lifecycle: identity reuse across restarts, clean shutdown on SIGTERM
+ * with a request in flight, and settings from config.yaml.
  */
 import assert from "node:assert/strict";
 import { postJson, withProcesses } from "../testing/processes.ts";
@@ -31,7 +31,7 @@ Deno.test("head exits with 0 on SIGTERM and fails in-flight requests", async () 
       topic: "1",
       config: { number_of_nodes: 1, timeout: 30 },
     });
-    // The request is in flight once the worker has been sent the execute.
+    // After the roll call the request waits on a worker that never replies.
     await waitFor(() => process.stderr.includes("roll call succeeded"), 30_000);
 
     const started = performance.now();
