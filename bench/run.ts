@@ -1,6 +1,7 @@
 /**
- * Runs every benchmark file in `bench/` (all `.ts` files but this one), one after another,
- * each in its own `deno run -A` process. Arguments are passed on to each benchmark.
+ * Runs every benchmark in `bench/`, one after another, each in its own process: files named
+ * `*_bench.ts` with `deno bench -A`, other scripts with `deno run -A`. Arguments are passed on
+ * to each script.
  *
  * Run: `deno task bench`
  *
@@ -17,8 +18,12 @@ const files = [...Deno.readDirSync(folder)]
 let failed = 0;
 for (const file of files) {
   console.log(`## ${file}`);
+  const path = `${folder}${file}`;
+  const args = file.endsWith("_bench.ts")
+    ? ["bench", "-A", path]
+    : ["run", "-A", path, ...Deno.args];
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${folder}${file}`, ...Deno.args],
+    args,
     stdout: "inherit",
     stderr: "inherit",
   }).output();
