@@ -20,7 +20,7 @@ import {
   DEFAULT_MAX_NODES,
   DEFAULT_MAX_ROLL_CALL_TIMEOUT_MS,
 } from "../head/constants.ts";
-import { InstallPublishError, InvalidRequestError } from "../head/errors.ts";
+import { InstallPublishError, InvalidRequestError, ShutdownError } from "../head/errors.ts";
 import { type InstallApiRequest, planInstall } from "../head/install.ts";
 import { type ExecuteApiRequest, planExecution } from "../head/job.ts";
 import type {
@@ -119,6 +119,7 @@ export function createApi(components: ApiComponents, options: ApiOptions = {}): 
       return sendJson(c, { message: error.message }, error.status as ContentfulStatusCode);
     }
     if (error instanceof InvalidRequestError) return sendJson(c, { message: error.message }, 400);
+    if (error instanceof ShutdownError) return sendJson(c, { message: error.message }, 503);
     if (error instanceof InstallPublishError) {
       logger.error("function installation failed", { topic: error.topic, error });
       const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);

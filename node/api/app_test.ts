@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { InstallPublishError } from "../head/errors.ts";
+import { InstallPublishError, ShutdownError } from "../head/errors.ts";
 import type { ExecuteResponseBody, ExecutionJob, InstallPlan } from "../head/types.ts";
 import { type ApiComponents, createApi, HEALTH_BODY } from "./app.ts";
 
@@ -305,4 +305,11 @@ Deno.test("unknown route returns 404 JSON", async () => {
   assert.deepEqual(await response.json(), { message: "not found: GET /api/v2/nothing" });
   const wrongMethod = await app.request(EXECUTE);
   assert.equal(wrongMethod.status, 404);
+});
+
+Deno.test("POST install during shutdown returns 503", async () => {
+  const { app } = stubComponents({ install: () => Promise.reject(new ShutdownError()) });
+  const { status, body } = await send(app, post("/api/v1/functions/install", { cid: "bafy" }));
+  assert.equal(status, 503);
+  assert.deepEqual(body, { message: "the head node is shutting down" });
 });

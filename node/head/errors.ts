@@ -1,6 +1,7 @@
 /**
  * Errors of the head node that callers catch: the REST layer turns
- * {@link InvalidRequestError} into 400 and {@link InstallPublishError} into 500.
+ * {@link InvalidRequestError} into 400, {@link InstallPublishError} into 500 and
+ * {@link ShutdownError} into 503.
  *
  * @module
  */

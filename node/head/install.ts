@@ -133,7 +133,11 @@ export async function installFunction(
         message: `install publish timed out after ${INSTALL_PUBLISH_TIMEOUT_MS} ms`,
       };
     }
-    logger.info("published install", { cid: plan.cid, topic: plan.topic, recipients });
+    if (recipients === 0) {
+      logger.warn("install reached no peers", { cid: plan.cid, topic: plan.topic });
+    } else {
+      logger.info("published install", { cid: plan.cid, topic: plan.topic, recipients });
+    }
 
     if (plan.waitMs === 0) return { code: Code.ok };
     await sleep(plan.waitMs, signal);
