@@ -242,3 +242,31 @@ export async function postJson(
   });
   return { status: response.status, body: await response.json() };
 }
+
+/**
+ * Waits until `count` workers accept roll calls on `topic` (an Allora topic id such as "1"),
+ * by sending execute requests with `number_of_nodes` = `count` until a roll call succeeds. A
+ * worker's subscription can reach the head a moment after the worker prints its ready line,
+ * and a roll call published before that misses the worker. The probe executes run on the
+ * workers, so this does not suit workers that exit on their first execute.
+ */
+export async function awaitWorkers(
+  rest: string,
+  topic: string,
+  count: number,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const { body } = await postJson(rest, "/api/v1/functions/execute", {
+      function_id: "await-workers",
+      method: "probe.wasm",
+      topic,
+      config: { number_of_nodes: count, timeout: 2 },
+    });
+    if (body.code !== "408") return;
+    if (Date.now() > deadline) {
+      throw new Error(`${count} workers on topic ${topic} not ready: ${JSON.stringify(body)}`);
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * disconnection in the middle of a request.
  */
 import assert from "node:assert/strict";
-import { postJson, withProcesses } from "../testing/processes.ts";
+import { awaitWorkers, postJson, withProcesses } from "../testing/processes.ts";
 
 const FUNCTION = {
   function_id: "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
@@ -18,6 +18,7 @@ Deno.test("head answers 206 when a worker never returns a result", async () => {
     const address = ready.multiaddrs[0];
     await processes.worker(address, { topics: [TOPIC], stdout: "done" });
     await processes.worker(address, { topics: [TOPIC], mode: "never" });
+    await awaitWorkers(ready.rest, "7", 2);
 
     const { body } = await postJson(ready.rest, EXECUTE, {
       ...FUNCTION,
@@ -61,6 +62,7 @@ Deno.test("head stops waiting for a worker that disconnects mid-request", async 
     const address = ready.multiaddrs[0];
     await processes.worker(address, { topics: [TOPIC], stdout: "done" });
     await processes.worker(address, { topics: [TOPIC], mode: "disconnect" });
+    // No awaitWorkers here: its probe would make the disconnecting worker exit.
 
     const started = performance.now();
     const { body } = await postJson(ready.rest, EXECUTE, {
