@@ -26,7 +26,7 @@ export function createHeadMetrics(connectedPeers: () => number): HeadMetrics {
   const registry = new Registry();
   const registers = [registry];
   new Gauge({
-    name: "allora_head_connected_peers",
+    name: "allora_head_connected_workers",
     help: "Peers connected to the head over libp2p.",
     registers,
     collect() {

@@ -216,7 +216,7 @@ Deno.test("HeadNode.result() returns finished responses by request id", async ()
     assert.equal(head.result("unknown"), undefined);
     const metrics = await head.renderMetrics();
     assert.match(metrics.body, /allora_head_requests_total\{code="200"\} 1/);
-    assert.match(metrics.body, /allora_head_connected_peers 1/);
+    assert.match(metrics.body, /allora_head_connected_workers 1/);
     assert.match(metrics.body, /allora_head_request_duration_seconds_count 1/);
   } finally {
     head.close();
