@@ -27,7 +27,8 @@ export function createHeadMetrics(connectedPeers: () => number): HeadMetrics {
   const registers = [registry];
   new Gauge({
     name: "allora_head_connected_workers",
-    help: "Peers connected to the head over libp2p.",
+    help:
+      "Peers connected to the head over libp2p: workers, unless clients or other heads dial in.",
     registers,
     collect() {
       this.set(connectedPeers());
