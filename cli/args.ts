@@ -49,12 +49,9 @@ function toUsageError(command: string, error: unknown): UsageError {
   const hint = `run '${command} --help' for usage`;
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return new UsageError(`Unknown option '${unknown[1]}' for '${command}'`, { hint });
-  const missing = /Option '([^']+)' argument missing/.exec(message);
-  if (missing) {
-    return new UsageError(`Missing value for option '${missing[1].split(",").pop()?.trim()}'`, {
-      hint,
-    });
-  }
+  // node:util writes "Option '-k, --keystore <value>' argument missing"; keep "--keystore".
+  const missing = /Option '(?:[^']*, )?(--?[^' ]+)[^']*' argument missing/.exec(message);
+  if (missing) return new UsageError(`Missing value for option '${missing[1]}'`, { hint });
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) {
     return new UsageError(`Unexpected argument '${positional[1]}' for '${command}'`, { hint });
