@@ -1,40 +1,47 @@
 /**
- * The chain account a worker signs with: its bech32 address and secp256k1 key pair, as the
- * wallet module's `deriveAccount()` returns them.
+ * The chain account a worker signs with: the wallet module's {@link Account} (bech32 address
+ * and secp256k1 key pair), plus helpers for raw keys and public keys.
  *
  * @module
  */
-import { ripemd160, Secp256k1, sha256 } from "@cosmjs/crypto";
-import { toBech32 } from "@cosmjs/encoding";
+import { Secp256k1 } from "@cosmjs/crypto";
+import { type Account, ADDRESS_PREFIX, addressOf } from "../wallet/mod.ts";
 
-/** Bech32 prefix of Allora account addresses. */
-export const ADDRESS_PREFIX = "allo";
+export { ADDRESS_PREFIX };
 /** Base denomination; 1 ALLO = 10^18 uallo despite the "u". */
 export const DENOM = "uallo";
+/** Decimal places between uallo and ALLO. */
+export const ALLO_EXPONENT = 18;
 
-/** An account that can sign transactions and worker bundles. */
-export interface ChainAccount {
-  /** Bech32 address with the `allo` prefix. */
-  address: string;
-  /** 33-byte compressed secp256k1 public key. */
-  publicKey: Uint8Array;
-  /** 32-byte secp256k1 private key. */
-  privateKey: Uint8Array;
-}
+/** An account that can sign transactions and worker bundles (the wallet's `deriveAccount()`). */
+export type ChainAccount = Account;
 
-/** Returns the `allo1…` address of a 33-byte compressed public key (ripemd160 of sha256). */
+/**
+ * Returns the `allo1…` address of a 33-byte compressed public key (ripemd160 of sha256).
+ *
+ * @throws {RangeError} when the key does not have 33 bytes
+ */
 export function addressFromPublicKey(publicKey: Uint8Array): string {
   if (publicKey.length !== 33) {
     throw new RangeError(
       `Cannot derive an address: public key has ${publicKey.length} bytes, expected 33`,
     );
   }
-  return toBech32(ADDRESS_PREFIX, ripemd160(sha256(publicKey)));
+  return addressOf(publicKey);
 }
 
 /** Builds the account of a 32-byte private key. */
 export function accountFromPrivateKey(privateKey: Uint8Array): ChainAccount {
   const { pubkey } = Secp256k1.makeKeypair(privateKey);
   const publicKey = Secp256k1.compressPubkey(pubkey);
-  return { address: addressFromPublicKey(publicKey), publicKey, privateKey };
+  return { address: addressOf(publicKey), publicKey, privateKey };
+}
+
+/** Formats a uallo amount in ALLO without losing digits, e.g. 1500000000000000000n → "1.5". */
+export function formatAllo(uallo: bigint): string {
+  const negative = uallo < 0n;
+  const digits = (negative ? -uallo : uallo).toString().padStart(ALLO_EXPONENT + 1, "0");
+  const whole = digits.slice(0, -ALLO_EXPONENT);
+  const fraction = digits.slice(-ALLO_EXPONENT).replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction ? "." + fraction : ""}`;
 }

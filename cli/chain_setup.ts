@@ -1,0 +1,169 @@
+/**
+ * What the `allora chain` subcommands share: the RPC endpoint, wallet and emissions version
+ * from flags, config.yaml and the known networks; connecting; unlocking the wallet; and chain
+ * errors turned into CLI errors with a next step.
+ *
+ * Precedence: flags, then config.yaml (`chain.*`, when the file exists), then defaults.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, join } from "node:path";
+import type { Context } from "./command.ts";
+import { CliError } from "./errors.ts";
+import { parseChoice, type ParsedArgs, parseInteger } from "./args.ts";
+import { DEFAULT_KEYSTORE_PATH, unlockWallet } from "./wallet_input.ts";
+import { type Config, ConfigError, loadConfig, NETWORKS } from "../node/config/config.ts";
+import { NETWORK_ENDPOINTS } from "../node/config/networks.ts";
+import { pathExists } from "../node/fs.ts";
+import { deriveAccount } from "../node/wallet/mod.ts";
+import {
+  AccountNotFoundError,
+  type ChainAccount,
+  ChainClient,
+  ChainError,
+  ChainTimeoutError,
+  ChainUnreachableError,
+  InsufficientBalanceError,
+  TopicNotFoundError,
+  UnsupportedChainError,
+} from "../node/chain/mod.ts";
+
+/** Options every `allora chain` subcommand accepts. */
+export const CHAIN_FLAGS = {
+  rpc: { type: "string" },
+  network: { type: "string" },
+  config: { type: "string" },
+  keystore: { type: "string" },
+  "emissions-version": { type: "string" },
+  "timeout-ms": { type: "string" },
+} as const;
+
+/** Help lines of {@link CHAIN_FLAGS}. */
+export const CHAIN_FLAGS_HELP =
+  `  --rpc URL              CometBFT RPC endpoint (default: chain.rpc in config.yaml)
+  --network NAME         use the known RPC of ${NETWORKS.join(", ")}
+  --config PATH          project config (default: config.yaml here, when present)
+  --keystore PATH        wallet keystore (default: chain.wallet, else ${DEFAULT_KEYSTORE_PATH})
+  --emissions-version V  auto, v9 or v10 (default: chain.emissions_version, else auto)
+  --timeout-ms MS        deadline of each chain call in milliseconds (default: 15000)`;
+
+/** Where and how to reach the chain, resolved from flags and config. */
+export interface ChainSettings {
+  rpc: string;
+  keystore: string;
+  emissionsVersion: string;
+  gasPrice: string;
+  timeoutMs: number;
+}
+
+/**
+ * Resolves the settings of a subcommand.
+ *
+ * @throws {UsageError} for invalid flag values
+ * @throws {CliError} when --config names a missing or invalid file
+ */
+export async function resolveChainSettings(values: ParsedArgs["values"]): Promise<ChainSettings> {
+  const config = await loadOptionalConfig(values.config as string | undefined);
+  const chain = config?.settings.chain;
+  const network = values.network === undefined
+    ? undefined
+    : parseChoice("--network", values.network as string, NETWORKS);
+  const rpc = (values.rpc as string | undefined) ??
+    (network ? NETWORK_ENDPOINTS[network].rpc : undefined) ?? chain?.rpc ??
+    NETWORK_ENDPOINTS.local.rpc;
+  if (!/^https?:\/\//.test(rpc)) {
+    throw new CliError(`Invalid value for --rpc: '${rpc}' (expected an http:// or https:// URL)`);
+  }
+  const wallet = chain?.wallet && config ? resolveFrom(config.dir, chain.wallet) : undefined;
+  return {
+    rpc,
+    keystore: (values.keystore as string | undefined) ?? wallet ?? DEFAULT_KEYSTORE_PATH,
+    emissionsVersion: (values["emissions-version"] as string | undefined) ??
+      chain?.emissions_version ?? "auto",
+    gasPrice: chain?.gas_price ?? "auto",
+    timeoutMs: values["timeout-ms"] === undefined
+      ? 15_000
+      : parseInteger("--timeout-ms", values["timeout-ms"] as string, { min: 100, max: 600_000 }),
+  };
+}
+
+async function loadOptionalConfig(
+  path: string | undefined,
+): Promise<{ settings: Config; dir: string } | undefined> {
+  const file = path ?? "config.yaml";
+  if (path === undefined && !await pathExists(file)) return undefined;
+  try {
+    return { settings: await loadConfig(file), dir: dirname(file) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new CliError(error.message, {
+      hint: path === undefined ? "fix config.yaml, or pass --rpc" : "check the --config path",
+    });
+  }
+}
+
+function resolveFrom(dir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dir, path);
+}
+
+/**
+ * Connects to the chain of `settings`.
+ *
+ * @throws {CliError} with a next step when the chain cannot be reached or is unsupported
+ */
+export async function connectChain(
+  settings: ChainSettings,
+  context: Context,
+): Promise<ChainClient> {
+  try {
+    return await ChainClient.connect({
+      rpc: settings.rpc,
+      emissionsVersion: settings.emissionsVersion,
+      gasPrice: settings.gasPrice,
+      timeoutMs: settings.timeoutMs,
+      logger: context.logger,
+    }, { signal: context.signal });
+  } catch (error) {
+    throw toChainCliError(error);
+  }
+}
+
+/**
+ * Unlocks the wallet keystore of `settings` and derives its account.
+ *
+ * @throws {CliError} for a missing keystore, a wrong password or no way to ask for it
+ */
+export async function unlockAccount(
+  settings: ChainSettings,
+  context: Context,
+): Promise<ChainAccount> {
+  const { mnemonic } = await unlockWallet(context, settings.keystore);
+  return await deriveAccount(mnemonic);
+}
+
+/** Turns chain errors into {@link CliError}s with hints; returns other errors unchanged. */
+export function toChainCliError(error: unknown): unknown {
+  if (error instanceof ChainUnreachableError) {
+    return new CliError(error.message, {
+      hint: "check --rpc or chain.rpc in config.yaml; for a local chain start 'allora devnet'",
+    });
+  }
+  if (error instanceof ChainTimeoutError) {
+    const hint = error.txHash
+      ? `the transaction may still land; look it up later by its hash ${error.txHash}`
+      : "the node is slow or unreachable; retry, or raise --timeout-ms";
+    return new CliError(error.message, { hint });
+  }
+  if (error instanceof UnsupportedChainError) {
+    return new CliError(error.message, {
+      hint: "point --rpc at an Allora chain, or upgrade allora for newer chain releases",
+    });
+  }
+  if (
+    error instanceof ChainError || error instanceof InsufficientBalanceError ||
+    error instanceof AccountNotFoundError || error instanceof TopicNotFoundError
+  ) {
+    return new CliError(error.message, { hint: error.hint });
+  }
+  return error;
+}
