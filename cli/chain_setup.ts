@@ -1,7 +1,7 @@
 /**
- * What the `allora chain` subcommands share: the RPC endpoint, wallet and emissions version
- * from flags, config.yaml and the known networks; connecting; unlocking the wallet; and chain
- * errors turned into CLI errors with a next step.
+ * Shared parts of the `allora chain` subcommands. They resolve the RPC endpoint, wallet and
+ * emissions version from flags, config.yaml and the known networks, connect, unlock the wallet,
+ * and turn chain errors into CLI errors with a next step.
  *
  * Precedence: flags, then config.yaml (`chain.*`, when the file exists), then defaults.
  *
@@ -47,7 +47,7 @@ export const CHAIN_FLAGS_HELP =
   --emissions-version V  auto, v9 or v10 (default: chain.emissions_version, else auto)
   --timeout-ms MS        deadline of each chain call in milliseconds (default: 15000)`;
 
-/** Where and how to reach the chain, resolved from flags and config. */
+/** Connection settings of a subcommand, resolved from flags and config. */
 export interface ChainSettings {
   rpc: string;
   keystore: string;

@@ -1,7 +1,7 @@
 /**
  * The ledger behind the test RPC server: accounts, topics, registrations and transactions,
  * with the checks the chain runs (signature, sequence, fee, then the emissions rules) and the
- * error codes it answers with. Tests inspect `received` to see what the client sent.
+ * error codes it returns. Tests inspect `received` to see what the client sent.
  *
  * This is a test double for the chain client's tests, not the full `allora devnet`.
  *
@@ -79,6 +79,8 @@ export class TestChain {
   received: ReceivedTx[] = [];
   /** CheckTx results to return before any real check, consumed one per broadcast. */
   injectedCheckTx: AbciResult[] = [];
+  /** Block results to record in place of running the messages, consumed one per transaction. */
+  injectedDeliverTx: AbciResult[] = [];
 
   constructor(options: { chainId?: string; version?: EmissionsVersion } = {}) {
     this.chainId = options.chainId ?? "allora-test-1";
@@ -122,7 +124,8 @@ export class TestChain {
     const checked = this.#check(bytes);
     if ("code" in checked) return { ...checked, hash };
     this.height += 1;
-    const result = this.#deliver(checked);
+    const injectedResult = this.injectedDeliverTx.shift();
+    const result = injectedResult ? this.#charge(checked, injectedResult) : this.#deliver(checked);
     this.received.push({ hash, height: this.height, bytes, ...checked, result });
     return { ...OK, hash };
   }
@@ -147,22 +150,8 @@ export class TestChain {
     } catch (error) {
       return fail("sdk", 2, `tx parse error: ${(error as Error).message}`);
     }
-    const messages = [];
-    for (const any of body.messages) {
-      const name = Object.keys(EMISSIONS_MSG_TYPES).find((n) =>
-        emissionsTypeUrl(this.version, n) === any.typeUrl
-      );
-      if (name === undefined) return fail("sdk", 6, `unknown message type ${any.typeUrl}`);
-      const codec = EMISSIONS_MSG_TYPES[name as keyof typeof EMISSIONS_MSG_TYPES];
-      try {
-        messages.push({
-          typeUrl: any.typeUrl,
-          value: codec.decodeStrict(any.value) as unknown as Record<string, unknown>,
-        });
-      } catch (error) {
-        return fail("sdk", 2, `tx parse error: ${(error as Error).message}`);
-      }
-    }
+    const messages = this.#decodeMessages(body);
+    if (!Array.isArray(messages)) return messages;
     const signerInfo = authInfo.signerInfos[0];
     if (signerInfo?.publicKey === undefined) return fail("sdk", 4, "no signer public key");
     const publicKey = fromBase64(decodePubkey(signerInfo.publicKey).value as string);
@@ -173,7 +162,8 @@ export class TestChain {
       return fail(
         "sdk",
         32,
-        `account sequence mismatch, expected ${account.sequence}, got ${signerInfo.sequence}: incorrect account sequence`,
+        `account sequence mismatch, expected ${account.sequence}, got ${signerInfo.sequence}: ` +
+          "incorrect account sequence",
       );
     }
     const gasLimit = authInfo.fee?.gasLimit ?? 0n;
@@ -181,41 +171,74 @@ export class TestChain {
       authInfo.fee?.amount.find((coin) => coin.denom === "uallo")?.amount ?? "0",
     );
     if (!simulate) {
-      const signBytes = makeSignBytes(
-        SignDoc.fromPartial({
-          bodyBytes: raw.bodyBytes,
-          authInfoBytes: raw.authInfoBytes,
-          chainId: this.chainId,
-          accountNumber: account.accountNumber,
-        }),
-      );
-      const signature = Secp256k1Signature.fromFixedLength(raw.signatures[0] ?? new Uint8Array(64));
-      if (!Secp256k1.verifySignature(signature, sha256(signBytes), publicKey)) {
-        return fail(
-          "sdk",
-          4,
-          "signature verification failed; please verify account number and chain-id",
-        );
-      }
-      if (feeAmount < gasLimit * this.minGasPrice) {
-        return fail(
-          "sdk",
-          13,
-          `insufficient fee; got: ${feeAmount}uallo required: ${gasLimit * this.minGasPrice}uallo`,
-        );
-      }
-      if (account.balance < feeAmount) {
-        return fail("sdk", 5, `insufficient funds: ${account.balance}uallo < ${feeAmount}uallo`);
-      }
+      const signBytes = makeSignBytes(SignDoc.fromPartial({
+        bodyBytes: raw.bodyBytes,
+        authInfoBytes: raw.authInfoBytes,
+        chainId: this.chainId,
+        accountNumber: account.accountNumber,
+      }));
+      const failure = this.#checkSignatureAndFee(raw.signatures[0], signBytes, publicKey, {
+        gasLimit,
+        feeAmount,
+        balance: account.balance,
+      });
+      if (failure) return failure;
     }
     return { signer, messages, memo: body.memo, gasLimit, feeAmount };
   }
 
+  #decodeMessages(body: TxBody): ReceivedTx["messages"] | AbciResult {
+    const messages: ReceivedTx["messages"] = [];
+    for (const any of body.messages) {
+      const name = Object.keys(EMISSIONS_MSG_TYPES).find((n) =>
+        emissionsTypeUrl(this.version, n) === any.typeUrl
+      );
+      if (name === undefined) return fail("sdk", 6, `unknown message type ${any.typeUrl}`);
+      const codec = EMISSIONS_MSG_TYPES[name as keyof typeof EMISSIONS_MSG_TYPES];
+      try {
+        const value = codec.decodeStrict(any.value) as unknown as Record<string, unknown>;
+        messages.push({ typeUrl: any.typeUrl, value });
+      } catch (error) {
+        return fail("sdk", 2, `tx parse error: ${(error as Error).message}`);
+      }
+    }
+    return messages;
+  }
+
+  #checkSignatureAndFee(
+    signature: Uint8Array | undefined,
+    signBytes: Uint8Array,
+    publicKey: Uint8Array,
+    { gasLimit, feeAmount, balance }: { gasLimit: bigint; feeAmount: bigint; balance: bigint },
+  ): AbciResult | undefined {
+    const parsed = Secp256k1Signature.fromFixedLength(signature ?? new Uint8Array(64));
+    if (!Secp256k1.verifySignature(parsed, sha256(signBytes), publicKey)) {
+      return fail(
+        "sdk",
+        4,
+        "signature verification failed; please verify account number and chain-id",
+      );
+    }
+    const required = gasLimit * this.minGasPrice;
+    if (feeAmount < required) {
+      return fail("sdk", 13, `insufficient fee; got: ${feeAmount}uallo required: ${required}uallo`);
+    }
+    if (balance < feeAmount) {
+      return fail("sdk", 5, `insufficient funds: ${balance}uallo < ${feeAmount}uallo`);
+    }
+    return undefined;
+  }
+
   // Fee and sequence are taken even when a message fails, as in the Cosmos SDK.
-  #deliver(tx: CheckedTx): AbciResult {
+  #charge(tx: CheckedTx, result: AbciResult): AbciResult {
     const account = this.accounts.get(tx.signer)!;
     account.sequence += 1n;
     account.balance -= tx.feeAmount;
+    return result;
+  }
+
+  #deliver(tx: CheckedTx): AbciResult {
+    this.#charge(tx, OK);
     for (const message of tx.messages) {
       const result = this.#execute(tx.signer, message, false);
       if (result.code) {

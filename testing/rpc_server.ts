@@ -1,7 +1,7 @@
 /**
  * A loopback CometBFT JSON-RPC 2.0 server for the chain client's tests: `status`, `abci_info`,
  * `abci_query` (auth, bank, tx simulation, feemarket and the emissions queries),
- * `broadcast_tx_sync`, `tx_search` and `block`, answering in the JSON shapes of CometBFT 0.38
+ * `broadcast_tx_sync`, `tx_search` and `block`, returning the JSON shapes of CometBFT 0.38
  * over a {@link TestChain}.
  *
  * @module
@@ -15,7 +15,7 @@ import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta
 import { EMISSIONS_QUERY_RPCS, emissionsQueryService } from "../node/chain/emissions/mod.ts";
 import { GAS_PRICE_PATH, GasPriceResponse } from "../node/chain/fees.ts";
 import { type AbciResult, TestChain } from "./chain_state.ts";
-import { emissionsAnswer } from "./emissions_answers.ts";
+import { emissionsResponse } from "./emissions_responses.ts";
 
 /** A running test server. Dispose it (or call `close()`) to stop listening. */
 export interface TestRpcServer extends AsyncDisposable {
@@ -123,17 +123,17 @@ function status(chain: TestChain) {
 }
 
 function abciQuery(chain: TestChain, path: string, data: Uint8Array) {
-  const answer = route(chain, path, data);
+  const result = route(chain, path, data);
   return {
-    code: answer.code,
-    log: answer.log,
+    code: result.code,
+    log: result.log,
     info: "",
     index: "0",
     key: null,
-    value: toBase64(answer.value ?? new Uint8Array()),
+    value: toBase64(result.value ?? new Uint8Array()),
     proofOps: null,
     height: String(chain.height),
-    codespace: answer.codespace,
+    codespace: result.codespace,
   };
 }
 
@@ -190,9 +190,9 @@ function route(
   const rpc = path.startsWith(prefix) ? EMISSIONS_QUERY_RPCS[path.slice(prefix.length)] : undefined;
   if (rpc === undefined) return { code: 6, codespace: "sdk", log: `unknown query path: ${path}` };
   const request = rpc.request.decodeStrict(data) as Record<string, unknown>;
-  const answer = emissionsAnswer(chain, path.slice(prefix.length), request);
-  if ("code" in answer) return answer as AbciResult;
-  return ok(rpc.response(chain.version).toBytes(answer));
+  const response = emissionsResponse(chain, path.slice(prefix.length), request);
+  if ("code" in response) return response as AbciResult;
+  return ok(rpc.response(chain.version).toBytes(response));
 }
 
 function txSearch(chain: TestChain, query: string) {

@@ -42,7 +42,7 @@ export class InvalidBundleError extends Error {
 export interface BuildBundleOptions {
   account: ChainAccount;
   topicId: bigint;
-  /** Block height of the unfulfilled worker nonce being answered. */
+  /** Block height of the unfulfilled worker nonce the bundle is for. */
   nonce: bigint;
   /** main.py's standard output, or its already parsed form. */
   output: string | WorkerOutput;

@@ -74,7 +74,7 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** What `allora chain status` prints. */
+/** Chain status, as `allora chain status` prints it. */
 export interface ChainStatus {
   chainId: string;
   height: number;
@@ -142,7 +142,7 @@ export class ChainClient {
   /**
    * Connects, reads the chain id from `status` and resolves the emissions version.
    *
-   * @throws {ChainUnreachableError} when the RPC does not answer
+   * @throws {ChainUnreachableError} when the RPC does not respond
    * @throws {UnsupportedChainError} when the chain serves no supported emissions version
    */
   static async connect(options: ChainClientOptions, call: CallOptions = {}): Promise<ChainClient> {

@@ -8,7 +8,7 @@
  * @module
  */
 
-/** What a chain error means for the caller. */
+/** Category of a chain error, for callers to act on. */
 export type ChainErrorKind =
   | "invalid-topic"
   | "topic-not-found"
@@ -81,7 +81,7 @@ const EMISSIONS_CODES: Record<number, Meaning> = {
   75: {
     kind: "nonce-not-found",
     message: "the nonce is not an unfulfilled worker nonce",
-    hint: "fetch the current nonce and answer that one",
+    hint: "fetch the current nonce and submit for that one",
   },
   78: {
     kind: "already-submitted",
@@ -158,7 +158,9 @@ export function describeChainCode(code: number, codespace: string, log: string):
       hint: "ask the topic creator or the network admins to whitelist the address",
     };
   }
-  const table = codespace === "emissions" ? EMISSIONS_CODES : codespace === "sdk" ? SDK_CODES : {};
+  let table: Record<number, Meaning> = {};
+  if (codespace === "emissions") table = EMISSIONS_CODES;
+  if (codespace === "sdk") table = SDK_CODES;
   return table[code] ?? {
     kind: "unknown",
     message: log.split("\n")[0] || "the chain rejected the request",
@@ -211,7 +213,7 @@ export class InsufficientBalanceError extends Error {
   }
 }
 
-/** An ABCI query the chain answered with a non-zero code. */
+/** An ABCI query for which the chain returned a non-zero code. */
 export class AbciQueryError extends Error {
   override name = "AbciQueryError";
   readonly path: string;

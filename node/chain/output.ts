@@ -9,7 +9,7 @@
  */
 import { canonicalBoundedDec, InvalidDecError } from "./dec.ts";
 
-/** A worker's answer for one nonce, values as decimal strings. */
+/** A worker's inference and forecasts for one nonce, values as decimal strings. */
 export interface WorkerOutput {
   infererValue: string;
   /** Forecasts of other workers' inferences; empty when the model sends none. */

@@ -1,6 +1,7 @@
 /**
- * Sends a worker's answer for one nonce: build and sign the bundle from main.py's output,
- * check it as the chain will, and queue `InsertWorkerPayloadRequest` on the account's queue.
+ * Sends a worker's payload for one nonce. It builds and signs the bundle from main.py's
+ * output, checks it as the chain will, and queues `InsertWorkerPayloadRequest` on the
+ * account's queue.
  *
  * @module
  */
@@ -15,7 +16,7 @@ export interface SubmitPayloadOptions {
   client: ChainClient;
   account: ChainAccount;
   topicId: bigint;
-  /** Block height of the unfulfilled worker nonce being answered. */
+  /** Block height of the unfulfilled worker nonce the payload is for. */
   nonce: bigint;
   /** main.py's standard output, or its parsed form. */
   output: string | WorkerOutput;

@@ -1,7 +1,8 @@
 /**
- * Worker registration: check the topic, the existing registration and the balance against the
- * registration fee, then send `RegisterRequest`; and the worker start hook that does this for
- * every topic without stopping the worker when it cannot.
+ * Worker registration. {@link registerWorker} checks the topic, an existing registration and
+ * the balance against the registration fee before it sends `RegisterRequest`.
+ * {@link ensureWorkerRegistered} is the worker start hook: it does the same for every topic and
+ * never stops the worker when a topic cannot be registered.
  *
  * @module
  */
@@ -33,7 +34,7 @@ export interface TopicRegistrationStatus {
   topicId: bigint;
   status: "registered" | "already-registered" | "failed";
   txHash?: string;
-  /** Why registration failed, for status "failed". */
+  /** Reason the registration failed, for status "failed". */
   reason?: string;
   /** The next step, for status "failed". */
   hint?: string;
@@ -116,9 +117,9 @@ export interface EnsureRegisteredOptions {
 }
 
 /**
- * Makes sure the worker is registered in every topic, registering where needed. It never throws
- * for a topic it cannot register (missing topic, low balance, chain rejection); it logs a clear
- * message and reports the topic as "failed", so the worker can keep running.
+ * Registers the worker in every topic where it is not registered yet. A topic that cannot be
+ * registered (missing topic, low balance, chain rejection) does not throw. It gets a warning
+ * log line and the status "failed", so the worker can keep running.
  *
  * @returns one status per topic, in the order given
  * @throws only when `signal` aborts

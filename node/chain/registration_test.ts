@@ -188,3 +188,35 @@ Deno.test("submitWorkerPayload() lands a bundle the chain verifies", async () =>
   assert.equal(tx?.result.code, 0);
   assert.equal(tx?.messages[0].typeUrl, "/emissions.v9.InsertWorkerPayloadRequest");
 });
+
+Deno.test("submitWorkerPayload() maps a failure in the block to ChainError", async () => {
+  await using env = await setup();
+  await registerWorker(env.client, alice, 1n);
+  env.server.chain.injectedDeliverTx.push({
+    code: 67,
+    codespace: "emissions",
+    log: "worker window not available",
+  });
+  const error = await assertRejects(
+    () =>
+      submitWorkerPayload({
+        client: env.client,
+        account: alice,
+        topicId: 1n,
+        nonce: 12n,
+        output: "5",
+      }),
+    ChainError,
+  );
+  assert.equal(error.kind, "window-closed");
+  assert.equal(error.txHash, env.server.chain.received.at(-1)?.hash);
+});
+
+Deno.test("AccountSubmitter.submit() maps a fee below the chain minimum", async () => {
+  await using env = await setup();
+  env.server.chain.gasPriceAtomics = "1000000000000000000";
+  const error = await assertRejects(() => registerWorker(env.client, alice, 1n), ChainError);
+  assert.equal(error.code, 13);
+  assert.equal(error.kind, "insufficient-fee");
+  assert.equal(env.server.chain.received.length, 0);
+});

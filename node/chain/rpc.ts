@@ -21,7 +21,7 @@ import { AbciQueryError } from "./errors.ts";
 /** Default deadline of one JSON-RPC request. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
-/** The chain RPC cannot be reached or answers with something that is not JSON-RPC. */
+/** A chain RPC that cannot be reached or returns something that is not JSON-RPC. */
 export class ChainUnreachableError extends Error {
   override name = "ChainUnreachableError";
   readonly url: string;
@@ -43,7 +43,7 @@ export class ChainTimeoutError extends Error {
   constructor(operation: string, timeoutMs: number, txHash?: string) {
     super(
       txHash === undefined
-        ? `Cannot ${operation}: no answer from the chain within ${timeoutMs} ms`
+        ? `Cannot ${operation}: no response from the chain within ${timeoutMs} ms`
         : `Cannot ${operation}: transaction ${txHash} not in a block after ${timeoutMs} ms`,
     );
     this.operation = operation;
@@ -128,7 +128,7 @@ export class AbortableHttpClient implements RpcClient {
     } catch (error) {
       throw new ChainUnreachableError(
         this.url,
-        `'${method}' answered HTTP ${status} with a body that is not JSON`,
+        `'${method}' returned HTTP ${status} with a body that is not JSON`,
         { cause: error },
       );
     }
@@ -136,7 +136,7 @@ export class AbortableHttpClient implements RpcClient {
       throw new Error(`JSON-RPC '${method}' failed: ${JSON.stringify(document.error)}`);
     }
     if (status >= 400 || document.result === undefined) {
-      throw new ChainUnreachableError(this.url, `'${method}' answered HTTP ${status}`);
+      throw new ChainUnreachableError(this.url, `'${method}' returned HTTP ${status}`);
     }
     // deno-lint-ignore no-explicit-any
     return document as any;

@@ -42,7 +42,7 @@ export interface SubmitOptions {
   signal?: AbortSignal;
 }
 
-/** What a submitter needs from the client. */
+/** Client services a submitter uses. */
 export interface SubmitContext {
   comet: CometClient;
   registry: Registry;
@@ -163,27 +163,14 @@ export class AccountSubmitter {
     });
     const request = SimulateRequest.encode({ txBytes: Tx.encode(tx).finish() }).finish();
     const response = await this.#context.comet.abciQuery({ path: SIMULATE_PATH, data: request });
-    if (response.code) {
-      throw new ChainError(operation, {
-        code: response.code,
-        codespace: response.codespace ?? "",
-        log: response.log,
-      });
-    }
+    rejectFailure(operation, response);
     return SimulateResponse.decode(response.value).gasInfo?.gasUsed ?? 0n;
   }
 
   async #broadcast(operation: string, tx: Uint8Array): Promise<string> {
     const response = await this.#context.comet.broadcastTxSync({ tx });
     const txHash = toHex(response.hash).toUpperCase();
-    if (response.code) {
-      throw new ChainError(operation, {
-        code: response.code,
-        codespace: response.codespace ?? "",
-        log: response.log,
-        txHash,
-      });
-    }
+    rejectFailure(operation, response, txHash);
     return txHash;
   }
 
@@ -201,14 +188,7 @@ export class AccountSubmitter {
       const found = search.txs[0];
       if (found === undefined) continue;
       const { result } = found;
-      if (result.code) {
-        throw new ChainError(operation, {
-          code: result.code,
-          codespace: result.codespace ?? "",
-          log: result.log,
-          txHash,
-        });
-      }
+      rejectFailure(operation, result, txHash);
       return {
         txHash,
         height: found.height,
@@ -219,6 +199,17 @@ export class AccountSubmitter {
     }
     throw new ChainTimeoutError(operation, broadcastTimeoutMs, txHash);
   }
+}
+
+/** Throws a {@link ChainError} for an ABCI result with a non-zero code. */
+function rejectFailure(
+  operation: string,
+  result: { code?: number; codespace?: string; log?: string },
+  txHash?: string,
+): void {
+  if (!result.code) return;
+  const { code, codespace = "", log = "" } = result;
+  throw new ChainError(operation, { code, codespace, log, txHash });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

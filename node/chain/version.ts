@@ -20,10 +20,10 @@ const V1_PARAMS_PATH = "/emissions.v1.Query/Params";
 /**
  * Returns the emissions version the chain serves.
  *
- * A probe that the chain answers with an error code moves on to the next version; transport
+ * A probe for which the chain returns an error code moves on to the next version; transport
  * errors (unreachable, timeout, abort) propagate at once.
  *
- * @throws {UnsupportedChainError} listing the probed paths when no supported version answers
+ * @throws {UnsupportedChainError} listing the probed paths when no supported version responds
  */
 export async function detectEmissionsVersion(comet: CometClient): Promise<EmissionsVersion> {
   const probed: string[] = [];

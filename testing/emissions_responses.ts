@@ -1,13 +1,13 @@
 /**
- * Answers of the test RPC server to the emissions queries, computed from a {@link TestChain}.
- * Each answer is the response object that the query's codec encodes, or an ABCI error.
+ * Responses of the test RPC server to the emissions queries, computed from a {@link TestChain}.
+ * Each one is the object that the query's response codec encodes, or an ABCI error.
  *
  * @module
  */
 import type { AbciResult, TestChain } from "./chain_state.ts";
 
 /** Returns the response object (or an ABCI error) of an emissions query RPC. */
-export function emissionsAnswer(
+export function emissionsResponse(
   chain: TestChain,
   rpc: string,
   request: Record<string, unknown>,
