@@ -2,8 +2,9 @@
  * Canonical decimal strings, exactly as the chain writes a `math.Dec` back.
  *
  * The chain stores `math.Dec` values with cockroachdb/apd v3. When it re-marshals a signed worker
- * bundle it prints each value with apd's `String()`, the General Decimal Arithmetic
- * to-scientific-string rule, and verifies the signature over those bytes. A value we sign in any
+ * bundle it prints each value with apd's `MarshalText()`, which is `Text('G')`: the General
+ * Decimal Arithmetic to-scientific-string rule with one PostgreSQL-style change for zeros. It
+ * verifies the signature over those bytes. A value we sign in any
  * other spelling ("+1.5", "1e3", "0.0000001") therefore fails verification. Everything here works
  * on the decimal digits of the string; a JavaScript number never chooses an exponent.
  *
@@ -40,6 +41,8 @@ const NON_FINITE_REGEXP = /^[+-]?(?:inf|infinity|s?nan\d*)$/i;
 const INT32_MAX = 2_147_483_647;
 // apd's BaseContext exponent limits.
 const APD_MAX_EXPONENT = 100_000;
+// apd prints zeros with an exponent down to this one in plain notation.
+const APD_LOWEST_ZERO_EXPONENT = -2000;
 /** BoundedExp40Dec accepts 0 and 1E-40 <= |x| <= 1E+40. */
 export const DEC_BOUND_EXPONENT = 40;
 
@@ -69,14 +72,19 @@ export function parseDec(text: string): DecParts {
 }
 
 /**
- * Formats decimal parts with the to-scientific-string rule: plain notation when the exponent
- * is at most 0 and the adjusted exponent is at least -6, otherwise `d[.ddd]E±n`. Trailing
- * zeros are kept, and a negative zero keeps its sign, as apd prints it.
+ * Formats decimal parts as apd v3's `Text('G')` does: the to-scientific-string rule (plain
+ * notation when the exponent is at most 0 and the adjusted exponent is at least -6, otherwise
+ * `d[.ddd]E±n`), with apd's PostgreSQL-style exception that a zero with an exponent from -2000
+ * to -1 prints in plain notation ("0E-9" becomes "0.000000000"). Trailing zeros are kept, and a
+ * negative zero keeps its sign.
  */
 export function formatDec({ negative, coefficient, exponent }: DecParts): string {
   const sign = negative ? "-" : "";
-  const adjusted = exponent + coefficient.length - 1;
-  if (exponent <= 0 && adjusted >= -6) {
+  let digitCount = coefficient.length;
+  if (coefficient === "0" && exponent < 0 && exponent >= APD_LOWEST_ZERO_EXPONENT) {
+    digitCount += -exponent;
+  }
+  if (exponent <= 0 && exponent + digitCount - 1 >= -6) {
     if (exponent === 0) return sign + coefficient;
     const pointAt = coefficient.length + exponent;
     if (pointAt > 0) {
@@ -84,6 +92,7 @@ export function formatDec({ negative, coefficient, exponent }: DecParts): string
     }
     return `${sign}0.${"0".repeat(-pointAt)}${coefficient}`;
   }
+  const adjusted = exponent + coefficient.length - 1;
   const mantissa = coefficient.length > 1
     ? `${coefficient[0]}.${coefficient.slice(1)}`
     : coefficient;

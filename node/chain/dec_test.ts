@@ -34,7 +34,12 @@ const CANONICAL: Array<[string, string]> = [
   ["1e-40", "1E-40"],
   ["123e-45", "1.23E-43"],
   ["0e5", "0E+5"],
-  ["0e-10", "0E-10"],
+  ["0e-7", "0.0000000"],
+  ["-0e-7", "-0.0000000"],
+  ["0e-10", "0.0000000000"],
+  ["0e-2000", "0." + "0".repeat(2000)],
+  ["0e-2001", "0E-2001"],
+  ["0.00000000", "0.00000000"],
   ["1e40", "1E+40"],
   ["3.14159265358979323846264338327950288", "3.14159265358979323846264338327950288"],
 ];
@@ -80,7 +85,7 @@ Deno.test("canonicalDec() rejects what the chain rejects", () => {
 
 Deno.test("canonicalBoundedDec() keeps 0 and 1E-40 through 1E+40", () => {
   assert.equal(canonicalBoundedDec("0"), "0");
-  assert.equal(canonicalBoundedDec("0e-90"), "0E-90");
+  assert.equal(canonicalBoundedDec("0e-90"), "0." + "0".repeat(90));
   assert.equal(canonicalBoundedDec("1e-40"), "1E-40");
   assert.equal(canonicalBoundedDec("-1e-40"), "-1E-40");
   const tenToThe40 = "1" + "0".repeat(40);
