@@ -84,6 +84,7 @@ export class AbortableHttpClient implements RpcClient {
     const { timeoutMs = REQUEST_TIMEOUT_MS, signal } = options;
     this.url = url;
     this.#timeoutMs = timeoutMs;
+    if (signal?.aborted) this.#lifetime.abort(signal.reason);
     signal?.addEventListener("abort", () => this.#lifetime.abort(signal.reason), { once: true });
   }
 
