@@ -28,6 +28,8 @@ export interface Config {
   head: {
     rest_api: string;
     port: number;
+    /** IP address the libp2p listener binds. */
+    listen_host: string;
     private_key: string;
     workspace: string;
     topics: string[];
@@ -37,6 +39,8 @@ export interface Config {
   };
   worker: {
     port: number;
+    /** IP address the libp2p listener binds. */
+    listen_host: string;
     private_key: string;
     workspace: string;
     boot_nodes: string[];
@@ -59,6 +63,7 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
   head: {
     rest_api: "127.0.0.1:6000",
     port: 9010,
+    listen_host: "127.0.0.1",
     private_key: "keys/head/priv.bin",
     workspace: "data/head",
     topics: [],
@@ -68,6 +73,7 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
   },
   worker: {
     port: 9011,
+    listen_host: "127.0.0.1",
     private_key: "keys/worker/priv.bin",
     workspace: "data/worker",
     boot_nodes: [],
@@ -125,11 +131,21 @@ export function parseConfig(text: string, file = "config.yaml"): Config {
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ConfigError(file, "", `Cannot load ${file}: the file must contain a YAML mapping`);
   }
+  validateConfigDocument(document, file);
+  return withDefaults(document as Partial<Config> & Pick<Config, "name" | "topic">);
+}
+
+/**
+ * Checks a parsed config document against the schema.
+ *
+ * @param file the file name used in error messages
+ * @throws {ConfigError} naming the first bad key, its value and the expected form
+ */
+export function validateConfigDocument(document: object, file = "config.yaml"): void {
   if (!validate(document)) {
     const first = (validate.errors as ErrorObject[])[0];
     throw describeSchemaError(file, document as Record<string, unknown>, first);
   }
-  return withDefaults(document as Partial<Config> & Pick<Config, "name" | "topic">);
 }
 
 /**

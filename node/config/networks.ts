@@ -1,5 +1,5 @@
 /**
- * The endpoints of each network the toolkit knows, in one place so that config defaults,
+ * The endpoints of each supported network, in one place so that config defaults,
  * `allora init` and the chain client agree.
  *
  * Remote endpoints are the public Allora ones as of mid-2026. The table holds no chain ids on
