@@ -106,7 +106,7 @@ function print(context: Context, document: object, text: string): void {
 
 async function runStatus(argv: string[], context: Context): Promise<number> {
   const { values } = parseFlags("allora chain status", argv, CHAIN_FLAGS);
-  const settings = await resolveChainSettings(values);
+  const settings = await resolveChainSettings(values, context.io.env);
   const status = await withClient(
     settings,
     context,
@@ -134,7 +134,7 @@ async function runBalance(argv: string[], context: Context): Promise<number> {
   const { values, positionals } = parseFlags("allora chain balance", argv, CHAIN_FLAGS, {
     positionals: 1,
   });
-  const settings = await resolveChainSettings(values);
+  const settings = await resolveChainSettings(values, context.io.env);
   const address = positionals[0] ?? await walletAddress(settings.keystore);
   if (!/^allo1[02-9ac-hj-np-z]{38,58}$/.test(address)) {
     throw new UsageError(
@@ -172,7 +172,7 @@ async function runTopic(argv: string[], context: Context): Promise<number> {
     });
   }
   const topicId = BigInt(parseInteger("ID", positionals[0], { min: 1 }));
-  const settings = await resolveChainSettings(values);
+  const settings = await resolveChainSettings(values, context.io.env);
   await withClient(settings, context, (client) => printTopic(client, topicId, context));
   return 0;
 }
@@ -188,7 +188,7 @@ async function runRegister(argv: string[], context: Context): Promise<number> {
     });
   }
   const topicId = BigInt(parseInteger("--topic", values.topic as string, { min: 1 }));
-  const settings = await resolveChainSettings(values);
+  const settings = await resolveChainSettings(values, context.io.env);
   const address = await walletAddress(settings.keystore);
   await confirmRegistration(context, address, topicId);
   const account = await unlockAccount(settings, context);

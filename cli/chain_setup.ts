@@ -3,7 +3,8 @@
  * emissions version from flags, config.yaml and the known networks, connect, unlock the wallet,
  * and turn chain errors into CLI errors with a next step.
  *
- * Precedence: flags, then config.yaml (`chain.*`, when the file exists), then defaults.
+ * Precedence: flags, then `ALLORA_CHAIN_*` environment variables, then config.yaml (`chain.*`,
+ * when the file exists), then defaults.
  *
  * @module
  */
@@ -12,9 +13,10 @@ import type { Context } from "./command.ts";
 import { CliError } from "./errors.ts";
 import { parseChoice, type ParsedArgs, parseInteger } from "./args.ts";
 import { DEFAULT_KEYSTORE_PATH, unlockWallet } from "./wallet_input.ts";
-import { type Config, ConfigError, loadConfig, NETWORKS } from "../node/config/config.ts";
+import { type Config, ConfigError, DEFAULT_CONFIG, NETWORKS } from "../node/config/config.ts";
+import { applyEnvironment } from "../node/config/environment.ts";
 import { NETWORK_ENDPOINTS } from "../node/config/networks.ts";
-import { pathExists } from "../node/fs.ts";
+import { loadProjectConfig } from "./project_config.ts";
 import { deriveAccount } from "../node/wallet/mod.ts";
 import {
   AccountNotFoundError,
@@ -40,14 +42,17 @@ export const CHAIN_FLAGS = {
 
 /** Help lines of {@link CHAIN_FLAGS}. */
 export const CHAIN_FLAGS_HELP =
-  `  --rpc URL              CometBFT RPC endpoint (default: chain.rpc in config.yaml)
+  `  --rpc URL              CometBFT RPC endpoint (default: chain.rpc, else ${NETWORK_ENDPOINTS.local.rpc})
   --network NAME         use the known RPC of ${NETWORKS.join(", ")}
   --config PATH          project config (default: config.yaml here, when present)
   --keystore PATH        wallet keystore (default: chain.wallet, else ${DEFAULT_KEYSTORE_PATH})
   --emissions-version V  auto, v9 or v10 (default: chain.emissions_version, else auto)
-  --timeout-ms MS        deadline of each chain call in milliseconds (default: 15000)`;
+  --timeout-ms MS        deadline of each chain call in milliseconds (default: 15000)
 
-/** Connection settings of a subcommand, resolved from flags and config. */
+The chain.* keys come from config.yaml and from ALLORA_CHAIN_RPC, ALLORA_CHAIN_WALLET,
+ALLORA_CHAIN_GAS_PRICE and ALLORA_CHAIN_EMISSIONS_VERSION, which override the file.`;
+
+/** Connection settings of a subcommand, resolved from flags, environment and config. */
 export interface ChainSettings {
   rpc: string;
   keystore: string;
@@ -59,46 +64,49 @@ export interface ChainSettings {
 /**
  * Resolves the settings of a subcommand.
  *
+ * @param env environment lookup for `ALLORA_CHAIN_*` overrides
  * @throws {UsageError} for invalid flag values
- * @throws {CliError} when --config names a missing or invalid file
+ * @throws {CliError} when --config names a missing or invalid file, or a variable is invalid
  */
-export async function resolveChainSettings(values: ParsedArgs["values"]): Promise<ChainSettings> {
-  const config = await loadOptionalConfig(values.config as string | undefined);
-  const chain = config?.settings.chain;
+export async function resolveChainSettings(
+  values: ParsedArgs["values"],
+  env: (name: string) => string | undefined,
+): Promise<ChainSettings> {
+  const { chain, dir } = await loadChainConfig(values.config as string | undefined, env);
   const network = values.network === undefined
     ? undefined
     : parseChoice("--network", values.network as string, NETWORKS);
   const rpc = (values.rpc as string | undefined) ??
-    (network ? NETWORK_ENDPOINTS[network].rpc : undefined) ?? chain?.rpc ??
-    NETWORK_ENDPOINTS.local.rpc;
+    (network ? NETWORK_ENDPOINTS[network].rpc : chain.rpc);
   if (!/^https?:\/\//.test(rpc)) {
     throw new CliError(`Invalid value for --rpc: '${rpc}' (expected an http:// or https:// URL)`);
   }
-  const wallet = chain?.wallet && config ? resolveFrom(config.dir, chain.wallet) : undefined;
   return {
     rpc,
-    keystore: (values.keystore as string | undefined) ?? wallet ?? DEFAULT_KEYSTORE_PATH,
+    keystore: (values.keystore as string | undefined) ?? resolveFrom(dir, chain.wallet),
     emissionsVersion: (values["emissions-version"] as string | undefined) ??
-      chain?.emissions_version ?? "auto",
-    gasPrice: chain?.gas_price ?? "auto",
+      chain.emissions_version,
+    gasPrice: chain.gas_price,
     timeoutMs: values["timeout-ms"] === undefined
       ? 15_000
       : parseInteger("--timeout-ms", values["timeout-ms"] as string, { min: 100, max: 600_000 }),
   };
 }
 
-async function loadOptionalConfig(
+// Without a config file the defaults stand in for it, so ALLORA_CHAIN_* still apply.
+async function loadChainConfig(
   path: string | undefined,
-): Promise<{ settings: Config; dir: string } | undefined> {
-  const file = path ?? "config.yaml";
-  if (path === undefined && !await pathExists(file)) return undefined;
+  env: (name: string) => string | undefined,
+): Promise<{ chain: Config["chain"]; dir: string }> {
+  const loaded = await loadProjectConfig(path);
+  const base: Config = loaded?.config ??
+    { ...structuredClone(DEFAULT_CONFIG), name: "allora", topic: 1 };
   try {
-    return { settings: await loadConfig(file), dir: dirname(file) };
+    const { config } = applyEnvironment(base, env);
+    return { chain: config.chain, dir: loaded ? dirname(loaded.path) : "." };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new CliError(error.message, {
-      hint: path === undefined ? "fix config.yaml, or pass --rpc" : "check the --config path",
-    });
+    throw new CliError(error.message, { hint: `fix or unset ${error.file}` });
   }
 }
 

@@ -157,6 +157,18 @@ Deno.test("chain commands read chain.rpc and chain.wallet from --config", async 
   });
 });
 
+Deno.test("chain commands take ALLORA_CHAIN_RPC over config", async () => {
+  await using server = testServer();
+  await withTempDir(async (dir) => {
+    const config = join(dir, "config.yaml");
+    await Deno.writeTextFile(config, "name: demo\ntopic: 1\nchain:\n  rpc: http://127.0.0.1:9\n");
+    const argv = ["--json", "chain", "status", "--config", config];
+    const result = await runCli(argv, { env: { ALLORA_CHAIN_RPC: server.url } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).rpc, server.url);
+  });
+});
+
 Deno.test("chain status explains an unreachable RPC", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
