@@ -10,7 +10,7 @@
  */
 import { dirname, isAbsolute, join } from "node:path";
 import type { Context } from "./command.ts";
-import { CliError } from "./errors.ts";
+import { CliError, UsageError } from "./errors.ts";
 import { parseChoice, type ParsedArgs, parseInteger } from "./args.ts";
 import { DEFAULT_KEYSTORE_PATH, unlockWallet } from "./wallet_input.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, NETWORKS } from "../node/config/config.ts";
@@ -79,7 +79,7 @@ export async function resolveChainSettings(
   const rpc = (values.rpc as string | undefined) ??
     (network ? NETWORK_ENDPOINTS[network].rpc : chain.rpc);
   if (!/^https?:\/\//.test(rpc)) {
-    throw new CliError(`Invalid value for --rpc: '${rpc}' (expected an http:// or https:// URL)`);
+    throw new UsageError(`Invalid value for --rpc: '${rpc}' (expected an http:// or https:// URL)`);
   }
   return {
     rpc,
