@@ -117,3 +117,34 @@ export function parseHostPort(
   const host = match[1].replace(/^\[|\]$/g, "");
   return { hostname: host === "" ? defaultHost : host, port };
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a duration such as `500ms`, `20s`, `10m` or `1m30s` into milliseconds.
+ *
+ * @throws {UsageError} when the value has no unit or lies outside `min`..`max` milliseconds
+ */
+export function parseDuration(
+  option: string,
+  value: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER } = {},
+): number {
+  const trimmed = value.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) {
+    throw new UsageError(
+      `Invalid value for ${option}: '${value}' (expected a duration such as 500ms, 20s or 10m)`,
+    );
+  }
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * DURATION_UNITS_MS[unit];
+  }
+  total = Math.round(total);
+  if (total < min || total > max) {
+    throw new UsageError(
+      `Invalid value for ${option}: ${value} (expected ${min} ms to ${max} ms)`,
+    );
+  }
+  return total;
+}
