@@ -29,7 +29,7 @@ export const HELP = `Usage: allora devnet [options]
 
 Run a local chain double that speaks CometBFT JSON-RPC on 127.0.0.1, so the worker, the CLI
 and @cosmjs can register, submit payloads and send tokens without a real chain or a faucet.
-It emulates ${EMISSIONS_VERSION} (chain v0.16) with the feemarket gas price, produces a block
+It emulates emissions.${EMISSIONS_VERSION} (chain v0.16) with the feemarket gas price, produces a block
 every --block-time milliseconds and opens a worker nonce every --epoch-length blocks. See
 docs/devnet.md for what it emulates and what it does not.
 

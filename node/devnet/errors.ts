@@ -54,6 +54,7 @@ const SDK_DESCRIPTIONS: Record<number, string> = {
 export const EMISSIONS_CODES = {
   invalidTopicId: 6,
   alreadyRegistered: 8,
+  notRegisteredInTopic: 10,
   addressNotRegistered: 13,
   topicDoesNotExist: 23,
   registrantNotEnoughDenom: 48,
@@ -66,6 +67,7 @@ export const EMISSIONS_CODES = {
 const EMISSIONS_DESCRIPTIONS: Record<number, string> = {
   6: "invalid topic ID",
   8: "address already registered in a topic",
+  10: "address is not registered in this topic",
   13: "address not registered",
   23: "topic does not exist",
   48: "topic registrant does not have enough denom",

@@ -19,6 +19,7 @@ import { App } from "./app.ts";
 import { authModule } from "./auth.ts";
 import { bankModule } from "./bank.ts";
 import { type BlockRecord, DevnetChain } from "./chain.ts";
+import type { EmissionsVersion } from "../chain/emissions/mod.ts";
 import { addGenesisTopics } from "./emissions/genesis.ts";
 import { emissionsModule } from "./emissions/module.ts";
 import { createGenesis, type GenesisFund } from "./genesis.ts";
@@ -44,8 +45,8 @@ export const DEFAULT_MIN_GAS_PRICE = 10n;
 export const FEE_DENOM = "uallo";
 /** CometBFT version reported by `status`. */
 export const COMET_VERSION = "0.38.19";
-/** The emulated emissions package: chain v0.16 (mainnet). */
-export const EMISSIONS_VERSION = "emissions.v9";
+/** The emulated emissions package version: `emissions.v9`, chain v0.16 (mainnet). */
+export const EMISSIONS_VERSION: EmissionsVersion = "v9";
 /** Default blocks between worker nonces of the genesis topics (the chain's min_epoch_length). */
 export const DEFAULT_EPOCH_LENGTH = 12;
 /** Default worker submission window in blocks, shortened to the epoch length when longer. */

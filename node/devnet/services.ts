@@ -24,10 +24,12 @@ export function txServiceModule(simulate: (bytes: Uint8Array) => TxOutcome): App
         }
         const outcome = simulate(request.txBytes);
         if (outcome.code !== 0) {
-          // The SDK reports a failed simulation as an unknown-request error quoting the cause.
+          // The SDK's tx service reports a failed simulation as gRPC Unknown, which becomes an
+          // unknown-request error quoting the cause; simulation runs without a gas limit.
           throw sdkError(
             SDK_CODES.unknownRequest,
-            `rpc error: code = Unknown desc = ${outcome.log} with gas used: '${outcome.gasUsed}'`,
+            `rpc error: code = Unknown desc = ${outcome.log} With gas wanted: '${UINT64_MAX}' ` +
+              `and gas used: '${outcome.gasUsed}' `,
           );
         }
         return SimulateResponse.encode({
@@ -46,6 +48,8 @@ export function txServiceModule(simulate: (bytes: Uint8Array) => TxOutcome): App
     }],
   };
 }
+
+const UINT64_MAX = (1n << 64n) - 1n;
 
 // feemarket.feemarket.v1: GasPriceRequest{denom=1}, GasPriceResponse{price=1 DecCoin},
 // GasPricesRequest{}, GasPricesResponse{prices=1 repeated DecCoin}.

@@ -15,6 +15,7 @@ import { AbciError, SDK_CODES, sdkError } from "./errors.ts";
 /** Wire form of a declared field; a message schema (or a thunk of one) is a nested message. */
 export type FieldType =
   | "varint"
+  | "packed-varint"
   | "fixed64"
   | "fixed32"
   | "bytes"
@@ -85,6 +86,11 @@ interface FieldContext {
 }
 
 function readField(reader: BinaryReader, wireType: number, type: FieldType, at: FieldContext) {
+  // A repeated scalar may come packed (one length-delimited run) or one varint per element.
+  if (type === "packed-varint" && wireType === 2) {
+    reader.skipType(wireType);
+    return;
+  }
   const expected = expectedWireType(type);
   if (wireType !== expected) {
     throw parseError(
@@ -113,7 +119,7 @@ function readField(reader: BinaryReader, wireType: number, type: FieldType, at: 
 }
 
 function expectedWireType(type: FieldType): number {
-  if (type === "varint") return 0;
+  if (type === "varint" || type === "packed-varint") return 0;
   if (type === "fixed64") return 1;
   if (type === "fixed32") return 5;
   return 2;

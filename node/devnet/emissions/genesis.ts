@@ -38,7 +38,7 @@ export function addGenesisTopics(state: EmissionsState, genesis: EmissionsGenesi
       `Cannot create topics: worker submission window ${workerSubmissionWindow} must be from 1 to the epoch length ${epochLength}`,
     );
   }
-  // The chain refuses topics shorter than min_epoch_length; lower it for short devnet epochs.
+  // The chain rejects topics shorter than min_epoch_length, so short devnet epochs lower it.
   if (epochLength < state.params.minEpochLength) state.params.minEpochLength = epochLength;
   for (const id of topics) {
     if (id < 1n) throw new EmissionsGenesisError(`Cannot create topic ${id}: topic ids start at 1`);
