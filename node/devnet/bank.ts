@@ -81,6 +81,17 @@ export function formatCoins(coins: readonly (Coin | Amount)[]): string {
   return coins.map((coin) => `${coin.amount}${coin.denom}`).join(",");
 }
 
+/** Charges the gas of a transfer of `coins` coins: a read and a write of both balances each. */
+export function chargeTransferGas(gas: GasMeter, coins: number): void {
+  for (let coin = 0; coin < coins; coin++) {
+    gas.read(BALANCE_ENTRY_BYTES);
+    gas.write(BALANCE_ENTRY_BYTES);
+    gas.read(BALANCE_ENTRY_BYTES);
+    gas.write(BALANCE_ENTRY_BYTES);
+  }
+  gas.consume(GAS_COSTS.hasFlat, "HasFlat");
+}
+
 /**
  * Moves `amounts` from one address to another, creating the recipient's account, and appends
  * the coin_spent / coin_received / transfer events.
@@ -95,8 +106,8 @@ export function transfer(
   extra: Record<string, string> = {},
 ): void {
   const { from, to, amounts } = move;
+  chargeTransferGas(gas, amounts.length);
   for (const { denom, amount } of amounts) {
-    gas.read(BALANCE_ENTRY_BYTES);
     const available = balanceOf(state, from, denom);
     if (available < amount) {
       throw sdkError(
@@ -105,12 +116,8 @@ export function transfer(
       );
     }
     setBalance(state, from, denom, available - amount);
-    gas.write(BALANCE_ENTRY_BYTES);
-    gas.read(BALANCE_ENTRY_BYTES);
     setBalance(state, to, denom, balanceOf(state, to, denom) + amount);
-    gas.write(BALANCE_ENTRY_BYTES);
   }
-  gas.consume(GAS_COSTS.hasFlat, "HasFlat");
   if (!state.accounts.has(to)) {
     gas.read(PARAMS_ENTRY_BYTES);
     ensureAccount(state, to);

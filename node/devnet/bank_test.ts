@@ -175,6 +175,17 @@ Deno.test("a gas limit below the gas used fails with code 11", async () => {
   assert.equal(error.code, 11);
 });
 
+Deno.test("sendTokens() with 'auto' gas lands after the key is stored", async () => {
+  await using funded = await startFundedDevnet(ONE_ALLO);
+  const { client, wallet: alice } = funded;
+  const bob = await makeWallet();
+  for (let round = 0; round < 3; round++) {
+    const result = await client.sendTokens(alice.address, bob.address, coins("1", "uallo"), "auto");
+    assert.equal(result.code, 0, `round ${round}: ${result.rawLog}`);
+  }
+  assert.equal((await client.getBalance(bob.address, "uallo")).amount, "3");
+});
+
 Deno.test("two sequences from one account land in one block", async () => {
   await using funded = await startFundedDevnet(ONE_ALLO, { blockTimeMs: 0 });
   const { client, devnet, wallet: alice } = funded;

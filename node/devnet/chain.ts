@@ -175,6 +175,8 @@ export class DevnetChain {
       this.#checkState = state;
       this.#mempool.push(bytes);
       this.#mempoolHashes.add(hash);
+    } else {
+      this.#logTx("rejected transaction in CheckTx", outcome, hash);
     }
     return { ...outcome, hash };
   }
@@ -221,7 +223,7 @@ export class DevnetChain {
     const records: TxRecord[] = this.#mempool.map((bytes, index) => {
       const [outcome, next] = this.app.runTx(state, bytes, "deliver", env);
       state = next;
-      this.#logTx(outcome, bytes);
+      this.#logTx("delivered transaction", outcome, txHash(bytes));
       const { code, codespace, log, gasWanted, gasUsed, events, data } = outcome;
       return {
         hash: txHash(bytes),
@@ -272,9 +274,9 @@ export class DevnetChain {
     for (const listener of this.#listeners) listener(block);
   }
 
-  #logTx(outcome: TxOutcome, bytes: Uint8Array) {
-    this.#logger.info("delivered transaction", {
-      hash: txHash(bytes),
+  #logTx(message: string, outcome: TxOutcome, hash: string) {
+    this.#logger.info(message, {
+      hash,
       type: outcome.tx?.msgs.map((msg) => msg.typeUrl).join(",") ?? "undecodable",
       code: outcome.code,
       ...(outcome.code === 0 ? {} : { codespace: outcome.codespace, log: outcome.log }),

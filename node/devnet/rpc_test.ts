@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fromBase64, toBase64, toHex } from "@cosmjs/encoding";
+import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { DecCoin } from "cosmjs-types/cosmos/base/v1beta1/coin";
 import { signSend, startFundedDevnet, startTestDevnet } from "../../testing/devnet.ts";
@@ -122,4 +122,20 @@ Deno.test("tx_search pages through results and rejects a bad query", async () =>
 
   const bad = await rpc(devnet.url, "tx_search", { query: "tx.height=>" });
   assert.equal(bad.error.code, -32603);
+});
+
+Deno.test("tx finds a delivered transaction by hash in both request forms", async () => {
+  await using funded = await startFundedDevnet(10n ** 18n, { blockTimeMs: 0 });
+  const { client, devnet } = funded;
+  const hash = await client.broadcastTxSync(await signSend(funded, { sequence: 0 }));
+  devnet.produceBlock();
+  const { result } = await rpc(devnet.url, "tx", { hash: toBase64(fromHex(hash)) });
+  assert.equal(result.hash, hash);
+  assert.equal(result.height, "2");
+  assert.equal(result.tx_result.code, 0);
+
+  const response = await fetch(`${devnet.url}/tx?hash=0x${hash}`);
+  assert.equal((await response.json()).result.hash, hash);
+  const { error } = await rpc(devnet.url, "tx", { hash: toBase64(new Uint8Array(32)) });
+  assert.match(error.data, /not found/);
 });
