@@ -150,9 +150,9 @@ function deductFee(context: TxContext, tx: DecodedTx, firstSigner: string) {
       context.events,
     );
   } else if (context.simulate) {
-    // cosmjs simulates with an empty fee. The SDK then skips the fee transfer and its gas, and
-    // the delivered transaction can outgrow the 1.4 × estimate; charging the transfer's gas
-    // keeps "auto" fees working. NOTE: this makes simulated gas higher than the SDK's.
+    // cosmjs simulates with an empty fee, so the SDK skips the fee transfer and its gas. The
+    // delivered transaction then can outgrow the 1.4 × estimate, so the double charges that gas.
+    // NOTE: this makes simulated gas higher than the SDK's.
     chargeTransferGas(context.gas, 1);
   }
   context.events.push(makeEvent("tx", { fee: formatCoins(amounts), fee_payer: firstSigner }));
