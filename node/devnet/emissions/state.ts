@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Forecast, Inference, Topic } from "../../chain/emissions/mod.ts";
 
 /** Module parameters the double uses; the names match `emissions.v9.Params`. */
 export interface EmissionsParams {
@@ -24,27 +25,8 @@ export interface EmissionsParams {
   globalWorkerWhitelistEnabled: boolean;
 }
 
-/** A topic; Dec fields hold canonical Dec strings. */
-export interface TopicRecord {
-  id: bigint;
-  creator: string;
-  metadata: string;
-  lossMethod: string;
-  epochLastEnded: bigint;
-  epochLength: bigint;
-  groundTruthLag: bigint;
-  pNorm: string;
-  alphaRegret: string;
-  allowNegative: boolean;
-  epsilon: string;
-  initialRegret: string;
-  workerSubmissionWindow: bigint;
-  meritSortitionAlpha: string;
-  activeInfererQuantile: string;
-  activeForecasterQuantile: string;
-  activeReputerQuantile: string;
-  cNorm: string;
-}
+/** A topic as `emissions.v9` stores it (without the v10 fields); Dec fields are canonical. */
+export type TopicRecord = Topic;
 
 /** A worker's or reputer's registration in one topic. */
 export interface Registration {
@@ -54,23 +36,10 @@ export interface Registration {
 }
 
 /** An inference as stored: the bundle's inference with its canonical value. */
-export interface StoredInference {
-  topicId: bigint;
-  blockHeight: bigint;
-  inferer: string;
-  value: string;
-  extraData: Uint8Array;
-  proof: string;
-}
+export type StoredInference = Omit<Inference, "values">;
 
-/** A forecast as stored. */
-export interface StoredForecast {
-  topicId: bigint;
-  blockHeight: bigint;
-  forecaster: string;
-  forecastElements: { inferer: string; value: string }[];
-  extraData: Uint8Array;
-}
+/** A forecast as stored, with canonical values. */
+export type StoredForecast = Forecast;
 
 /** The payload one worker submitted for one nonce. */
 export interface StoredPayload {
