@@ -118,30 +118,33 @@ export function parseHostPort(
   return { hostname: host === "" ? defaultHost : host, port };
 }
 
-const DURATION_REGEXP = /^(\d+)(ms|s|m)$/;
-const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000 } as const;
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /**
- * Parses a duration with its unit (`500ms`, `10s`, `2m`) into milliseconds.
+ * Parses a duration such as `500ms`, `20s`, `10m` or `1m30s` into milliseconds.
  *
- * @throws {UsageError} when the unit is missing or the value is outside `min`..`max` ms
+ * @throws {UsageError} when the value has no unit or lies outside `min`..`max` milliseconds
  */
-export function parseDurationMs(
+export function parseDuration(
   option: string,
   value: string,
   { min = 0, max = Number.MAX_SAFE_INTEGER } = {},
 ): number {
-  const match = DURATION_REGEXP.exec(value.trim());
-  if (!match) {
+  const trimmed = value.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) {
     throw new UsageError(
-      `Invalid value for ${option}: '${value}' (expected a duration such as 500ms, 10s or 2m)`,
+      `Invalid value for ${option}: '${value}' (expected a duration such as 500ms, 20s or 10m)`,
     );
   }
-  const ms = Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
-  if (ms < min || ms > max) {
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * DURATION_UNITS_MS[unit];
+  }
+  total = Math.round(total);
+  if (total < min || total > max) {
     throw new UsageError(
-      `Invalid value for ${option}: ${value} (expected from ${min} ms to ${max} ms)`,
+      `Invalid value for ${option}: ${value} (expected ${min} ms to ${max} ms)`,
     );
   }
-  return ms;
+  return total;
 }

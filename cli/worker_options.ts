@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { parseDurationMs, parseFlags, parseInteger } from "./args.ts";
+import { parseDuration, parseFlags, parseInteger } from "./args.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
@@ -217,7 +217,7 @@ export function resolveWorkerSettings(
     },
     httpAllow: flags.httpAllow.length > 0 ? flags.httpAllow : worker.http_allow,
     executionTimeoutMs: flags.executionTimeout !== undefined
-      ? parseDurationMs("--execution-timeout", flags.executionTimeout, { min: 100, max: 600_000 })
+      ? parseDuration("--execution-timeout", flags.executionTimeout, { min: 100, max: 600_000 })
       : worker.execution_timeout_ms,
     attributes: { ...worker.attributes },
     configFile: file?.path,

@@ -27,22 +27,22 @@ export interface Config {
   function: { id: string; method: string };
   head: {
     rest_api: string;
+    address: string;
     port: number;
-    /** IP address the libp2p listener binds. */
-    listen_host: string;
+    announce: string[];
     private_key: string;
     workspace: string;
     topics: string[];
     execution_timeout_ms: number;
     max_nodes: number;
+    max_roll_call_timeout_ms: number;
     result_ttl_ms: number;
+    gateway: string;
   };
   worker: {
-    /** Listen address of the libp2p TCP transport. */
-    address: string;
     port: number;
     /** IP address the libp2p listener binds. */
-    listen_host: string;
+    address: string;
     private_key: string;
     workspace: string;
     boot_nodes: string[];
@@ -69,19 +69,21 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
   function: { id: "", method: "allora-inference-function.wasm" },
   head: {
     rest_api: "127.0.0.1:6000",
+    address: "127.0.0.1",
     port: 9010,
-    listen_host: "127.0.0.1",
+    announce: [],
     private_key: "keys/head/priv.bin",
     workspace: "data/head",
     topics: [],
     execution_timeout_ms: 20_000,
     max_nodes: 100,
+    max_roll_call_timeout_ms: 60_000,
     result_ttl_ms: 600_000,
+    gateway: "https://{cid}.ipfs.w3s.link/manifest.json",
   },
   worker: {
-    address: "127.0.0.1",
     port: 9011,
-    listen_host: "127.0.0.1",
+    address: "127.0.0.1",
     private_key: "keys/worker/priv.bin",
     workspace: "data/worker",
     boot_nodes: [],

@@ -42,7 +42,7 @@ Deno.test("applyEnvironment() names the variable of a bad value", () => {
 Deno.test("environmentKeys() covers nested keys and skips maps", () => {
   const names = environmentKeys().map((key) => key.variable);
   assert.ok(names.includes("ALLORA_CHAIN_RPC"));
-  assert.ok(names.includes("ALLORA_WORKER_LISTEN_HOST"));
+  assert.ok(names.includes("ALLORA_WORKER_ADDRESS"));
   assert.ok(!names.includes("ALLORA_WORKER_ATTRIBUTES"));
   assert.ok(!names.includes("ALLORA_$SCHEMA"));
 });
