@@ -12,6 +12,7 @@ import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/co
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
 import { gossipTopicNames } from "../node/worker/topics.ts";
 import { pathExists } from "../node/fs.ts";
+import { applyEnvironment } from "../node/config/environment.ts";
 
 /** The flags of `allora worker` as typed, before defaults are applied. */
 export interface WorkerFlags {
@@ -118,26 +119,39 @@ function splitList(values: readonly string[]): string[] {
     .filter((value) => value !== "");
 }
 
+/** A config with `ALLORA_*` variables applied, and the file it came from if any. */
+export interface WorkerConfigSource {
+  config: Config;
+  /** The config file; relative paths in it are taken from its folder. */
+  path?: string;
+}
+
 /**
- * Reads the config file named by `--config`, or `config.yaml` in `cwd` when it exists.
+ * Reads the config file named by `--config`, or `config.yaml` in `cwd` when it exists, and
+ * applies the `ALLORA_<SECTION>_<KEY>` variables on top. Without a file the variables apply
+ * to the defaults.
  *
- * @throws {CliError} when the file is missing (given explicitly) or invalid
+ * @throws {CliError} when the file is missing (given explicitly) or a value is invalid
  */
 export async function loadWorkerConfig(
   flags: WorkerFlags,
   cwd: string,
-): Promise<{ config: Config; path: string } | undefined> {
+  env: (name: string) => string | undefined,
+): Promise<WorkerConfigSource> {
   const path = resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
-  if (flags.config === undefined && !(await pathExists(path))) return undefined;
+  const hasFile = flags.config !== undefined || await pathExists(path);
   try {
-    return { config: await loadConfig(path), path };
+    // The placeholder name and topic are never used: they only make the defaults a Config.
+    const base = hasFile ? await loadConfig(path) : { ...DEFAULT_CONFIG, name: "worker", topic: 1 };
+    const { config } = applyEnvironment(base, env);
+    return { config, path: hasFile ? path : undefined };
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new CliError(error.message, {
         cause: error,
         hint: flags.config === undefined
-          ? `fix ${path}, or pass --config to read another file`
-          : "check the path given to --config",
+          ? `fix ${error.file}, or pass --config to read another file`
+          : `fix ${error.file}, or check the path given to --config`,
       });
     }
     throw error;
@@ -147,7 +161,7 @@ export async function loadWorkerConfig(
 /** Inputs of {@link resolveWorkerSettings} besides the flags. */
 export interface ResolveSources {
   env: (name: string) => string | undefined;
-  file?: { config: Config; path: string };
+  file?: WorkerConfigSource;
   cwd: string;
   /** Used when no concurrency is configured. */
   cpuCount: number;
@@ -164,7 +178,7 @@ export function resolveWorkerSettings(
   { env, file, cwd, cpuCount }: ResolveSources,
 ): WorkerSettings {
   const worker = file?.config.worker ?? DEFAULT_CONFIG.worker;
-  const fileDir = file ? dirname(file.path) : cwd;
+  const fileDir = file?.path !== undefined ? dirname(file.path) : cwd;
   // A path from a flag is relative to the working directory, one from the file to its folder.
   const path = (flag: string | undefined, fromFile: string) =>
     flag !== undefined ? resolve(cwd, flag) : resolve(fileDir, fromFile);
@@ -179,7 +193,7 @@ export function resolveWorkerSettings(
     ? flags.topics
     : worker.topics.length > 0
     ? worker.topics
-    : file
+    : file?.path !== undefined
     ? [String(file.config.topic)]
     : [];
   const configuredConcurrency = flags.concurrency !== undefined

@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
-import { assertThrows } from "../testing/assert.ts";
-import { UsageError } from "./errors.ts";
+import { join } from "node:path";
+import { assertRejects, assertThrows } from "../testing/assert.ts";
+import { tempDir } from "../testing/temp_dir.ts";
+import { CliError, UsageError } from "./errors.ts";
 import { parseConfig } from "../node/config/config.ts";
-import { parseWorkerFlags, type ResolveSources, resolveWorkerSettings } from "./worker_options.ts";
+import {
+  loadWorkerConfig,
+  parseWorkerFlags,
+  type ResolveSources,
+  resolveWorkerSettings,
+} from "./worker_options.ts";
 
 const HEAD = "/ip4/127.0.0.1/tcp/9010/p2p/12D3KooWH9GerdSEroL2nqjpd2GuE5dwmqNi7uHX7FoywBdKcP4q";
 const OTHER = "/ip4/127.0.0.2/tcp/9010/p2p/12D3KooWQrN5U3BApv4JYjE5HyKXFKkRF2U8c5FgK3zMPjzkZTpQ";
@@ -127,4 +134,50 @@ Deno.test("resolveWorkerSettings() rejects invalid values", () => {
 Deno.test("parseWorkerFlags() rejects an unknown option", () => {
   const error = assertThrows(() => parseWorkerFlags(["--prot", "1"]), UsageError);
   assert.match(error.message, /Unknown option '--prot' for 'allora worker'/);
+});
+
+Deno.test("loadWorkerConfig() applies ALLORA_ variables over config.yaml", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(
+    join(dir.path, "config.yaml"),
+    "name: demo\ntopic: 3\nworker:\n  port: 9100\n",
+  );
+  const env = (name: string) =>
+    ({ ALLORA_WORKER_PORT: "9200", ALLORA_WORKER_BOOT_NODES: `${HEAD},${OTHER}` })[name];
+  const file = await loadWorkerConfig(parseWorkerFlags([]), dir.path, env);
+  assert.equal(file.path, join(dir.path, "config.yaml"));
+  const settings = resolveWorkerSettings(parseWorkerFlags([]), sources({ file, cwd: dir.path }));
+  assert.equal(settings.port, 9200);
+  assert.deepEqual(settings.bootNodes.map((node) => node.address), [HEAD, OTHER]);
+  assert.deepEqual(settings.topics, ["allora-topic-3-worker"]);
+});
+
+Deno.test("loadWorkerConfig() applies ALLORA_ variables without a file", async () => {
+  await using dir = await tempDir();
+  const env = (name: string) => ({ ALLORA_WORKER_ADDRESS: "0.0.0.0" })[name];
+  const file = await loadWorkerConfig(parseWorkerFlags([]), dir.path, env);
+  assert.equal(file.path, undefined);
+  const settings = resolveWorkerSettings(parseWorkerFlags([]), sources({ file, cwd: dir.path }));
+  assert.equal(settings.address, "0.0.0.0");
+  assert.deepEqual(settings.topics, []);
+});
+
+Deno.test("loadWorkerConfig() rejects a missing --config file", async () => {
+  await using dir = await tempDir();
+  const flags = parseWorkerFlags(["--config", "absent.yaml"]);
+  const error = await assertRejects(
+    () => loadWorkerConfig(flags, dir.path, () => undefined),
+    CliError,
+  );
+  assert.match(error.message, /absent\.yaml/);
+});
+
+Deno.test("loadWorkerConfig() names an invalid variable", async () => {
+  await using dir = await tempDir();
+  const env = (name: string) => ({ ALLORA_WORKER_PORT: "high" })[name];
+  const error = await assertRejects(
+    () => loadWorkerConfig(parseWorkerFlags([]), dir.path, env),
+    CliError,
+  );
+  assert.match(error.message, /ALLORA_WORKER_PORT/);
 });
