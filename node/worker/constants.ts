@@ -26,8 +26,6 @@ export const EXECUTION_TIMEOUT_MS = 10_000;
 /** Default cap of a function's linear memory, in 64 KiB WebAssembly pages (256 MiB). */
 export const MAX_MEMORY_PAGES = 4_096;
 
-/** Time allowed for sending one reply to a peer. */
-export const REPLY_TIMEOUT_MS = 5_000;
 /** Time allowed for running executions to report after shutdown starts. */
 export const STOP_GRACE_MS = 3_000;
 /** Messages handled at the same time; further messages are dropped with a warning. */
