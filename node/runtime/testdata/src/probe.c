@@ -80,6 +80,19 @@ static int http(int argc, char **argv) {
   return 0;
 }
 
+// http-repeat URL N: N requests in one execution, printing each errno.
+static int http_repeat(const char *url, uint32_t count) {
+  const char *opts = "{}";
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t handle = 0, status = 0;
+    uint32_t rc = http_req(url, strlen(url), opts, strlen(opts), &handle, &status);
+    printf("%u ", rc);
+    if (rc == 0) http_close(handle);
+  }
+  printf("\n");
+  return 0;
+}
+
 static int cgi_list(void) {
   uint32_t handle = 0, num = 0;
   uint8_t buf[64];
@@ -192,6 +205,8 @@ int main(int argc, char **argv) {
     for (;;) write_all(fd, block, sizeof block);
   } else if (!strcmp(mode, "http")) {
     return http(argc, argv);
+  } else if (!strcmp(mode, "http-repeat")) {
+    return http_repeat(argv[2], arg_int(argc, argv, 3, 1));
   } else if (!strcmp(mode, "cgi-list")) {
     return cgi_list();
   } else if (!strcmp(mode, "infer")) {
