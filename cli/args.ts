@@ -49,12 +49,9 @@ function toUsageError(command: string, error: unknown): UsageError {
   const hint = `run '${command} --help' for usage`;
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return new UsageError(`Unknown option '${unknown[1]}' for '${command}'`, { hint });
-  const missing = /Option '([^']+)' argument missing/.exec(message);
-  if (missing) {
-    return new UsageError(`Missing value for option '${missing[1].split(",").pop()?.trim()}'`, {
-      hint,
-    });
-  }
+  // node:util writes "Option '-k, --keystore <value>' argument missing"; keep "--keystore".
+  const missing = /Option '(?:[^']*, )?(--?[^' ]+)[^']*' argument missing/.exec(message);
+  if (missing) return new UsageError(`Missing value for option '${missing[1]}'`, { hint });
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) {
     return new UsageError(`Unexpected argument '${positional[1]}' for '${command}'`, { hint });
@@ -119,4 +116,35 @@ export function parseHostPort(
   const port = parseInteger(option, match[2], { min: 0, max: 65535 });
   const host = match[1].replace(/^\[|\]$/g, "");
   return { hostname: host === "" ? defaultHost : host, port };
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a duration such as `500ms`, `20s`, `10m` or `1m30s` into milliseconds.
+ *
+ * @throws {UsageError} when the value has no unit or lies outside `min`..`max` milliseconds
+ */
+export function parseDuration(
+  option: string,
+  value: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER } = {},
+): number {
+  const trimmed = value.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) {
+    throw new UsageError(
+      `Invalid value for ${option}: '${value}' (expected a duration such as 500ms, 20s or 10m)`,
+    );
+  }
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * DURATION_UNITS_MS[unit];
+  }
+  total = Math.round(total);
+  if (total < min || total > max) {
+    throw new UsageError(
+      `Invalid value for ${option}: ${value} (expected ${min} ms to ${max} ms)`,
+    );
+  }
+  return total;
 }

@@ -34,6 +34,11 @@ export interface Command {
   summary: string;
   /** Full help text, printed for `allora <name> --help`. */
   help: string;
+  /**
+   * Returns the help for `allora <name> <argv…> --help`, e.g. a subcommand's own help.
+   * Without it, {@link Command.help} is printed.
+   */
+  helpFor?(argv: string[]): string;
   /** Long-running commands get a {@link Context.signal} aborted by SIGINT/SIGTERM. */
   longRunning?: boolean;
   /** Runs the command; resolves to the exit code. */

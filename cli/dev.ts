@@ -1,21 +1,299 @@
 /**
- * `allora dev`: run a local head and workers for the project in this folder.
+ * `allora dev`: runs the project's local network — one head and N workers as separate
+ * processes on loopback, without Docker — and prints the request to try.
  *
  * @module
  */
-import type { Command } from "./command.ts";
+import { join, resolve } from "node:path";
+import { parseFlags, parseHostPort, parseInteger } from "./args.ts";
+import type { Command, Context } from "./command.ts";
 import { CliError } from "./errors.ts";
+import { loadProjectConfig } from "./project_config.ts";
+import type { Config } from "../node/config/config.ts";
+import { selfCommand } from "../node/dev/self.ts";
+import { ChildStartError, type ReadyEvent, Supervisor } from "../node/dev/supervisor.ts";
+import { describeError } from "../node/log.ts";
+
+/** Time a head or worker gets to print its ready line. */
+export const READY_TIMEOUT_MS = 60_000;
+/** Time the workers get to connect to the head after they are ready. */
+export const CONNECT_TIMEOUT_MS = 30_000;
 
 /** Help text of `allora dev`. */
 export const HELP = `Usage: allora dev [options]
 
-run a local head and workers for the project in this folder.
+Run the project in the current folder on this machine: a head node and workers as separate
+processes on loopback, no Docker needed. Waits until the workers are connected, prints a
+request to try, and streams every process's log with a prefix. Ctrl-C stops everything.
+
+Options:
+  --workers N            number of workers (default: 1)
+  --rest-api ADDR:PORT   head REST address (default: config head.rest_api, 127.0.0.1:6000)
+  --port PORT            head p2p port (default: config head.port, 9010); worker ports are
+                         picked free automatically
+  --config FILE          project config (default: ./config.yaml)
+
+Example:
+  allora init --name my-worker --topic 1 --env dev && cd my-worker && allora dev --workers 3
 `;
+
+/** Parsed options of `allora dev`. */
+export interface DevOptions {
+  workers: number;
+  restApi?: { hostname: string; port: number };
+  port?: number;
+  config?: string;
+}
+
+/** Parses `allora dev` arguments. */
+export function parseDevOptions(argv: string[]): DevOptions {
+  const { values } = parseFlags("allora dev", argv, {
+    workers: { type: "string" },
+    "rest-api": { type: "string" },
+    port: { type: "string" },
+    config: { type: "string" },
+  });
+  const text = (name: string) => values[name] as string | undefined;
+  return {
+    workers: text("workers") === undefined
+      ? 1
+      : parseInteger("--workers", text("workers")!, { min: 1, max: 32 }),
+    restApi: text("rest-api") === undefined
+      ? undefined
+      : parseHostPort("--rest-api", text("rest-api")!),
+    port: text("port") === undefined
+      ? undefined
+      : parseInteger("--port", text("port")!, { min: 0, max: 65535 }),
+    config: text("config"),
+  };
+}
+
+/** Runs `allora dev` until the signal aborts or a process fails. */
+export async function runDev(options: DevOptions, context: Context): Promise<number> {
+  const project = await loadProjectConfig(options.config);
+  if (project === undefined) {
+    throw new CliError(`Cannot find config.yaml in ${Deno.cwd()}`, {
+      hint: "run 'allora dev' inside a project made by 'allora init --env dev', or pass --config",
+    });
+  }
+  const root = resolve(project.path, "..");
+  const config = project.config;
+  const restApi = options.restApi ?? parseHostPort("head.rest_api", config.head.rest_api);
+  const headPort = options.port ?? config.head.port;
+  await checkProject(root, config);
+  checkPortFree("--rest-api", restApi.hostname, restApi.port);
+  checkPortFree("--port", "127.0.0.1", headPort);
+
+  const { io, logger } = context;
+  const supervisor = new Supervisor((line) => io.err(line), logger);
+  const logArgs = [
+    "--log-level",
+    context.global.logLevel,
+    "--log-format",
+    context.global.logFormat,
+  ];
+  try {
+    const head = supervisor.start({
+      name: "head",
+      command: selfCommand([
+        "head",
+        "--json",
+        ...logArgs,
+        "--config",
+        project.path,
+        "--rest-api",
+        `${restApi.hostname}:${restApi.port}`,
+        "--port",
+        String(headPort),
+      ]),
+      cwd: root,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+    const headReady = await head.ready;
+    const bootNode = headReady.multiaddrs?.find((address) => address.includes("/127.0.0.1/")) ??
+      headReady.multiaddrs?.[0];
+    if (bootNode === undefined) throw new CliError("The head did not report a listen address");
+
+    const workers = Array.from({ length: options.workers }, (_, index) =>
+      supervisor.start({
+        name: options.workers === 1 ? "worker" : `worker-${index + 1}`,
+        command: selfCommand(workerArgs(config, project.path, index, bootNode, logArgs)),
+        cwd: root,
+        readyTimeoutMs: READY_TIMEOUT_MS,
+      }));
+    const workersReady = await Promise.all(workers.map((worker) => worker.ready));
+    const rest = headReady.rest ?? `http://${restApi.hostname}:${restApi.port}`;
+    await waitForWorkers(rest, workersReady, context.signal);
+
+    io.err(readyBanner(rest, config, workersReady));
+    if (context.global.json) {
+      io.out(
+        JSON.stringify({
+          event: "ready",
+          rest,
+          head: headReady.peer_id,
+          workers: workersReady.map((w) => w.peer_id),
+        }) + "\n",
+      );
+    }
+    const failed = await Promise.race([
+      new Promise<string | undefined>((resolve) =>
+        context.signal.addEventListener("abort", () => resolve(undefined), { once: true })
+      ),
+      ...supervisor.children.map((child) =>
+        child.exited.then((status) => `${child.name} exited with code ${status.code}`)
+      ),
+    ]);
+    if (failed !== undefined) {
+      logger.error("a process stopped; stopping the others", { reason: failed });
+      return 1;
+    }
+    io.err("stopping the local network\n");
+    return 0;
+  } catch (error) {
+    if (error instanceof ChildStartError) {
+      throw new CliError(`Cannot start the local network: ${error.message}`, {
+        hint: "see the log lines above; rerun with --log-level debug for more",
+      });
+    }
+    throw error;
+  } finally {
+    await supervisor.stopAll();
+  }
+}
+
+function workerArgs(
+  config: Config,
+  configPath: string,
+  index: number,
+  bootNode: string,
+  logArgs: string[],
+): string[] {
+  // The first worker uses the project's worker identity; more workers get their own under data/.
+  const keyPath = index === 0
+    ? config.worker.private_key
+    : join("data", `worker-${index + 1}`, "key", "priv.bin");
+  const workspace = index === 0
+    ? config.worker.workspace
+    : join("data", `worker-${index + 1}`, "workspace");
+  return [
+    "worker",
+    "--json",
+    ...logArgs,
+    "--config",
+    configPath,
+    "--port",
+    "0",
+    "--boot-nodes",
+    bootNode,
+    "--private-key",
+    keyPath,
+    "--workspace",
+    workspace,
+  ];
+}
+
+async function checkProject(root: string, config: Config): Promise<void> {
+  const [interpreter, script] = config.inference.command;
+  try {
+    const status = await new Deno.Command(interpreter, {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (!status.success) throw new Error(`exit code ${status.code}`);
+  } catch (error) {
+    throw new CliError(
+      `Cannot run the inference command '${interpreter}': ${describeError(error)}`,
+      {
+        hint: interpreter === "python3"
+          ? "install Python 3 (e.g. 'apt-get install python3') or set inference.command in config.yaml"
+          : "check inference.command in config.yaml",
+      },
+    );
+  }
+  if (script !== undefined && /\.py$/.test(script)) {
+    try {
+      await Deno.stat(resolve(root, script));
+    } catch {
+      throw new CliError(`Cannot find the inference script ${resolve(root, script)}`, {
+        hint: "restore main.py or set inference.command in config.yaml",
+      });
+    }
+  }
+}
+
+function checkPortFree(option: string, hostname: string, port: number): void {
+  if (port === 0) return;
+  try {
+    const listener = Deno.listen({ hostname, port });
+    listener.close();
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new CliError(`Cannot use port ${port} on ${hostname}: it is already taken`, {
+        hint: `stop the program using it, or pick another port with ${option}`,
+      });
+    }
+    throw new CliError(`Cannot listen on ${hostname}:${port}: ${describeError(error)}`, {
+      hint: `pick another address with ${option}`,
+    });
+  }
+}
+
+// The head's metrics expose how many workers are connected; wait until all are.
+async function waitForWorkers(
+  rest: string,
+  workers: ReadyEvent[],
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+  while (Date.now() < deadline && !signal.aborted) {
+    try {
+      const response = await fetch(`${rest}/metrics`);
+      const text = await response.text();
+      const match = /^allora_head_connected_workers\s+(\d+)/m.exec(text);
+      if (match && Number(match[1]) >= workers.length) return;
+    } catch {
+      // Not serving yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new CliError(`The workers did not connect to the head within ${CONNECT_TIMEOUT_MS} ms`, {
+    hint: "see the worker log lines above",
+  });
+}
+
+function readyBanner(rest: string, config: Config, workers: ReadyEvent[]): string {
+  const body = JSON.stringify({
+    function_id: config.function.id,
+    method: config.function.method,
+    topic: String(config.topic),
+    config: {
+      env_vars: [
+        { name: "ALLORA_ARG_PARAMS", value: config.inference.default_arg },
+        { name: "ALLORA_BLOCK_HEIGHT_CURRENT", value: "1" },
+      ],
+      number_of_nodes: -1,
+      timeout: 2,
+    },
+  });
+  return `
+local network ready: head ${rest} with ${workers.length} worker${workers.length === 1 ? "" : "s"}
+
+try it:
+  allora request
+or:
+  curl -s -X POST ${rest}/api/v1/functions/execute -H 'Content-Type: application/json' -d '${body}'
+
+press Ctrl-C to stop
+`;
+}
 
 /** The `allora dev` command. */
 export const command: Command = {
   name: "dev",
   summary: "run a local head and workers for the project in this folder",
   help: HELP,
-  run: () => Promise.reject(new CliError("'allora dev' is not implemented yet")),
+  longRunning: true,
+  run: (argv: string[], context: Context) => runDev(parseDevOptions(argv), context),
 };

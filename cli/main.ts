@@ -140,7 +140,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const topic = name === "help"
         ? commands.find((command) => command.name === rest[0])
         : undefined;
-      io.out(topic ? topic.help : rootHelp(commands));
+      io.out(topic ? topic.helpFor?.(rest.slice(1)) ?? topic.help : rootHelp(commands));
       return name === undefined && !split.help ? 2 : 0;
     }
     const command = commands.find((candidate) => candidate.name === name);
@@ -150,7 +150,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       });
     }
     if (split.help) {
-      io.out(command.help);
+      io.out(command.helpFor?.(rest) ?? command.help);
       return 0;
     }
     const logger = createLogger({

@@ -27,16 +27,22 @@ export interface Config {
   function: { id: string; method: string };
   head: {
     rest_api: string;
+    address: string;
     port: number;
+    announce: string[];
     private_key: string;
     workspace: string;
     topics: string[];
     execution_timeout_ms: number;
     max_nodes: number;
+    max_roll_call_timeout_ms: number;
     result_ttl_ms: number;
+    gateway: string;
   };
   worker: {
     port: number;
+    /** IP address the libp2p listener binds. */
+    address: string;
     private_key: string;
     workspace: string;
     boot_nodes: string[];
@@ -58,16 +64,21 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
   function: { id: "", method: "allora-inference-function.wasm" },
   head: {
     rest_api: "127.0.0.1:6000",
+    address: "127.0.0.1",
     port: 9010,
+    announce: [],
     private_key: "keys/head/priv.bin",
     workspace: "data/head",
     topics: [],
     execution_timeout_ms: 20_000,
     max_nodes: 100,
+    max_roll_call_timeout_ms: 60_000,
     result_ttl_ms: 600_000,
+    gateway: "https://{cid}.ipfs.w3s.link/manifest.json",
   },
   worker: {
     port: 9011,
+    address: "127.0.0.1",
     private_key: "keys/worker/priv.bin",
     workspace: "data/worker",
     boot_nodes: [],
@@ -125,11 +136,21 @@ export function parseConfig(text: string, file = "config.yaml"): Config {
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ConfigError(file, "", `Cannot load ${file}: the file must contain a YAML mapping`);
   }
+  validateConfigDocument(document, file);
+  return withDefaults(document as Partial<Config> & Pick<Config, "name" | "topic">);
+}
+
+/**
+ * Checks a parsed config document against the schema.
+ *
+ * @param file the file name used in error messages
+ * @throws {ConfigError} naming the first bad key, its value and the expected form
+ */
+export function validateConfigDocument(document: object, file = "config.yaml"): void {
   if (!validate(document)) {
     const first = (validate.errors as ErrorObject[])[0];
     throw describeSchemaError(file, document as Record<string, unknown>, first);
   }
-  return withDefaults(document as Partial<Config> & Pick<Config, "name" | "topic">);
 }
 
 /**

@@ -5,8 +5,11 @@
  * @module
  */
 
-// TODO: replace with the CID computed from the built function package once it is embedded.
-/** CID (`function_id`) of the Allora inference function package. */
-export const FUNCTION_ID = "bafybeiallorainferencefunctionplaceholder";
+/**
+ * CID (`function_id`) of the Allora inference function package built from
+ * `build/allora-inference-function.wasm`. `package_test.ts` fails when the module changes and
+ * this value does not, so rebuilding the function means updating it.
+ */
+export const FUNCTION_ID = "bafybeicl7suddkhi3hshzyg35h6gusa3f7rmgwvngajq6p7l6uoe7wtffa";
 /** File name of the module inside the package (`method`). */
 export const FUNCTION_METHOD = "allora-inference-function.wasm";

@@ -50,6 +50,15 @@ export interface HostOptions {
   listen?: string[];
   /** Announce multiaddrs; replace the listen addresses in what peers learn. */
   announce?: string[];
+  /**
+   * Connection limits. The libp2p defaults accept 5 inbound connections per second per IP
+   * and 10 pending upgrades, too few for a head that many local workers dial at once.
+   */
+  connectionLimits?: {
+    maxConnections?: number;
+    inboundConnectionsPerSecond?: number;
+    maxPendingInbound?: number;
+  };
   logger?: Logger;
 }
 
@@ -82,12 +91,22 @@ export interface Host {
 
 /** Creates, starts and subscribes a host to the general topic. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { privateKey, listen = ["/ip4/127.0.0.1/tcp/0"], announce, logger = silentLogger } =
-    options;
+  const {
+    privateKey,
+    listen = ["/ip4/127.0.0.1/tcp/0"],
+    announce,
+    connectionLimits = {},
+    logger = silentLogger,
+  } = options;
   const libp2p = await createLibp2p({
     start: false,
     privateKey,
     addresses: { listen, announce: announce ?? [] },
+    connectionManager: {
+      maxConnections: connectionLimits.maxConnections,
+      inboundConnectionThreshold: connectionLimits.inboundConnectionsPerSecond,
+      maxIncomingPendingConnections: connectionLimits.maxPendingInbound,
+    },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

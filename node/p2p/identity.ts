@@ -120,6 +120,25 @@ export async function loadIdentity(path: string): Promise<Identity> {
   return identity;
 }
 
+/** The three files of an identity folder, encoded. */
+export interface IdentityFiles {
+  /** `priv.bin`: the 68-byte private key protobuf; store it with mode 0600. */
+  privateKey: Uint8Array;
+  /** `pub.bin`: the 36-byte public key protobuf. */
+  publicKey: Uint8Array;
+  /** `identity`: the peer ID text with a trailing newline. */
+  peerId: string;
+}
+
+/** Encodes an identity as the contents of `priv.bin`, `pub.bin` and `identity`. */
+export function encodeIdentityFiles(identity: Identity): IdentityFiles {
+  return {
+    privateKey: privateKeyToProtobuf(identity.privateKey),
+    publicKey: publicKeyToProtobuf(identity.privateKey.publicKey),
+    peerId: `${identity.peerId}\n`,
+  };
+}
+
 /**
  * Writes `priv.bin` (0600), `pub.bin` and `identity` into `folder`, creating it.
  *
@@ -130,20 +149,14 @@ export async function writeIdentity(
   identity: Identity,
   { force = false }: { force?: boolean } = {},
 ): Promise<void> {
+  const files = encodeIdentityFiles(identity);
   await Deno.mkdir(folder, { recursive: true, mode: 0o700 });
   const privatePath = join(folder, PRIVATE_KEY_FILE);
-  await Deno.writeFile(privatePath, privateKeyToProtobuf(identity.privateKey), {
-    mode: 0o600,
-    createNew: !force,
-  });
+  await Deno.writeFile(privatePath, files.privateKey, { mode: 0o600, createNew: !force });
   // writeFile keeps the mode of an existing file, so force it.
   await Deno.chmod(privatePath, 0o600);
-  await Deno.writeFile(
-    join(folder, PUBLIC_KEY_FILE),
-    publicKeyToProtobuf(identity.privateKey.publicKey),
-    { mode: 0o644 },
-  );
-  await Deno.writeTextFile(join(folder, PEER_ID_FILE), `${identity.peerId}\n`, { mode: 0o644 });
+  await Deno.writeFile(join(folder, PUBLIC_KEY_FILE), files.publicKey, { mode: 0o644 });
+  await Deno.writeTextFile(join(folder, PEER_ID_FILE), files.peerId, { mode: 0o644 });
 }
 
 /**

@@ -1,0 +1,184 @@
+/**
+ * Options of `allora head`: flag parsing and the one place where flags, environment, config
+ * file and defaults are merged, in that order of precedence.
+ *
+ * @module
+ */
+import { isIP } from "node:net";
+import { dirname, isAbsolute, join } from "node:path";
+import { type Config, DEFAULT_CONFIG } from "../node/config/config.ts";
+import { parseDuration, parseFlags, parseHostPort, parseInteger } from "./args.ts";
+import { UsageError } from "./errors.ts";
+
+/** Everything `allora head` needs to start. */
+export interface HeadOptions {
+  restApi: { hostname: string; port: number };
+  /** IP address libp2p listens on. */
+  address: string;
+  port: number;
+  announce: string[];
+  privateKey: string;
+  /** Extra gossip topics to join besides the general topic. */
+  topics: string[];
+  workspace: string;
+  executionTimeoutMs: number;
+  maxNodes: number;
+  maxRollCallTimeoutMs: number;
+  resultTtlMs: number;
+  /** Manifest URL template for installs by CID. */
+  gateway: string;
+}
+
+/** The raw flags of `allora head`; undefined means "not given". */
+export interface HeadFlags {
+  config?: string;
+  restApi?: string;
+  address?: string;
+  port?: string;
+  announce: string[];
+  privateKey?: string;
+  topics: string[];
+  workspace?: string;
+  executionTimeout?: string;
+  maxNodes?: string;
+  maxRollCallTimeout?: string;
+  resultTtl?: string;
+  gateway?: string;
+}
+
+/**
+ * Environment variables read by `allora head`: the names upstream b7s (≥0.6) reads for the
+ * same settings.
+ */
+export const HEAD_ENV = {
+  restApi: "B7S_Head_RestAPI",
+  address: "B7S_Connectivity_Address",
+  port: "B7S_Connectivity_Port",
+  privateKey: "B7S_Connectivity_PrivateKey",
+  topics: "B7S_Topics",
+  workspace: "B7S_Workspace",
+} as const;
+
+/**
+ * Parses the arguments of `allora head`.
+ *
+ * @throws {UsageError} on an unknown option or a missing value
+ */
+export function parseHeadFlags(argv: string[]): HeadFlags {
+  const { values } = parseFlags("allora head", argv, {
+    config: { type: "string" },
+    "rest-api": { type: "string" },
+    address: { type: "string" },
+    port: { type: "string" },
+    announce: { type: "string", multiple: true },
+    "private-key": { type: "string" },
+    topic: { type: "string", multiple: true },
+    workspace: { type: "string" },
+    "execution-timeout": { type: "string" },
+    "max-nodes": { type: "string" },
+    "max-roll-call-timeout": { type: "string" },
+    "result-ttl": { type: "string" },
+    gateway: { type: "string" },
+  });
+  const text = (name: string) => values[name] as string | undefined;
+  const list = (name: string) => splitList((values[name] as string[] | undefined) ?? []);
+  return {
+    config: text("config"),
+    restApi: text("rest-api"),
+    address: text("address"),
+    port: text("port"),
+    announce: list("announce"),
+    privateKey: text("private-key"),
+    topics: list("topic"),
+    workspace: text("workspace"),
+    executionTimeout: text("execution-timeout"),
+    maxNodes: text("max-nodes"),
+    maxRollCallTimeout: text("max-roll-call-timeout"),
+    resultTtl: text("result-ttl"),
+    gateway: text("gateway"),
+  };
+}
+
+/** A loaded config file and its path. */
+export interface ConfigSource {
+  config: Pick<Config, "head">;
+  /** The config file; relative paths in it are taken from its folder. */
+  path: string;
+}
+
+/**
+ * Merges flags > environment > config file > defaults into {@link HeadOptions}.
+ *
+ * @throws {UsageError} naming the flag or variable with an invalid value
+ */
+export function resolveHeadOptions(
+  flags: HeadFlags,
+  env: (name: string) => string | undefined,
+  file?: ConfigSource,
+): HeadOptions {
+  const head = file?.config.head ?? DEFAULT_CONFIG.head;
+  const fromFile = (path: string) =>
+    file === undefined || isAbsolute(path) ? path : join(dirname(file.path), path);
+  // Each setting: the flag, then its variable, with the name used in error messages.
+  const fromFlagOrEnv = (flag: string | undefined, flagName: string, envName?: string) => {
+    if (flag !== undefined) return { value: flag, name: flagName };
+    const value = envName === undefined ? undefined : env(envName);
+    return value === undefined || value === "" ? undefined : { value, name: envName! };
+  };
+
+  const restApi = fromFlagOrEnv(flags.restApi, "--rest-api", HEAD_ENV.restApi);
+  const address = fromFlagOrEnv(flags.address, "--address", HEAD_ENV.address);
+  const port = fromFlagOrEnv(flags.port, "--port", HEAD_ENV.port);
+  const privateKey = fromFlagOrEnv(flags.privateKey, "--private-key", HEAD_ENV.privateKey);
+  const workspace = fromFlagOrEnv(flags.workspace, "--workspace", HEAD_ENV.workspace);
+  const envTopics = env(HEAD_ENV.topics);
+  const executionTimeout = fromFlagOrEnv(flags.executionTimeout, "--execution-timeout");
+  const maxNodes = fromFlagOrEnv(flags.maxNodes, "--max-nodes");
+  const maxRollCall = fromFlagOrEnv(flags.maxRollCallTimeout, "--max-roll-call-timeout");
+  const resultTtl = fromFlagOrEnv(flags.resultTtl, "--result-ttl");
+
+  const options: HeadOptions = {
+    restApi: parseHostPort(restApi?.name ?? "head.rest_api", restApi?.value ?? head.rest_api),
+    address: checkAddress(address?.name ?? "head.address", address?.value ?? head.address),
+    port: port ? parseInteger(port.name, port.value, { min: 0, max: 65535 }) : head.port,
+    announce: flags.announce.length > 0 ? flags.announce : head.announce,
+    privateKey: privateKey?.value ?? fromFile(head.private_key),
+    topics: flags.topics.length > 0
+      ? flags.topics
+      : envTopics
+      ? splitList([envTopics])
+      : head.topics,
+    workspace: workspace?.value ?? fromFile(head.workspace),
+    executionTimeoutMs: executionTimeout
+      ? parseDuration(executionTimeout.name, executionTimeout.value, { min: 1, max: 3_600_000 })
+      : head.execution_timeout_ms,
+    maxNodes: maxNodes ? parseInteger(maxNodes.name, maxNodes.value, { min: 1 }) : head.max_nodes,
+    maxRollCallTimeoutMs: maxRollCall
+      ? parseDuration(maxRollCall.name, maxRollCall.value, { min: 1_000, max: 3_600_000 })
+      : head.max_roll_call_timeout_ms,
+    resultTtlMs: resultTtl ? parseDuration(resultTtl.name, resultTtl.value) : head.result_ttl_ms,
+    gateway: flags.gateway ?? head.gateway,
+  };
+  if (!options.gateway.includes("{cid}")) {
+    throw new UsageError(
+      `Invalid value for --gateway: '${options.gateway}' (expected a URL template containing {cid})`,
+    );
+  }
+  return options;
+}
+
+function checkAddress(name: string, value: string): string {
+  if (isIP(value) === 0) {
+    throw new UsageError(
+      `Invalid value for ${name}: '${value}' (expected an IP address such as 127.0.0.1 or 0.0.0.0)`,
+    );
+  }
+  return value;
+}
+
+// Accepts repeated flags and comma lists alike: --topic a --topic b,c → [a, b, c].
+function splitList(values: string[]): string[] {
+  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(
+    (value) => value !== "",
+  );
+}
