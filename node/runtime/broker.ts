@@ -2,10 +2,10 @@
  * Synchronous host calls from a sandbox worker to the main thread.
  *
  * A guest calls host imports synchronously, but fetch and child processes are asynchronous
- * and live on the main thread (the sandbox has no permissions). The sandbox posts the request,
- * then blocks in `Atomics.wait` on a SharedArrayBuffer; the main thread does the I/O, writes
- * the reply into the buffer and calls `Atomics.notify`. Only the sandbox thread blocks; the
- * main event loop keeps serving other executions.
+ * and live on the main thread, because the sandbox has no permissions. The sandbox posts the
+ * request and blocks in `Atomics.wait` on a SharedArrayBuffer. The main thread does the I/O,
+ * writes the reply into the buffer and calls `Atomics.notify`. Only the sandbox thread blocks,
+ * so the main event loop keeps serving other executions.
  *
  * Buffer layout: an Int32 header (state, errno, two values, data length), then a data window
  * of {@link BROKER_WINDOW_BYTES}. Each execution runs on its own worker, so one buffer per
@@ -79,7 +79,7 @@ export class BrokerClient {
 }
 
 /**
- * The main-thread side: writes `reply` into `buffer` and wakes the sandbox.
+ * Writes `reply` into `buffer` and wakes the sandbox (the main-thread side).
  *
  * @throws {RangeError} when the data is larger than the window (a host bug)
  */

@@ -33,7 +33,7 @@ export const HTTP_MAX_TIMEOUT_MS = 30_000;
 /** Host HTTP: timeout used when the guest gives none (the SDK default). */
 export const HTTP_DEFAULT_TIMEOUT_MS = 30_000;
 
-/** CGI: time an extension gets to answer `--ext_verify`. */
+/** CGI: time an extension gets to respond to `--ext_verify`. */
 export const CGI_VERIFY_TIMEOUT_MS = 5_000;
 /** CGI: cap of each captured extension stream (stdout, stderr). */
 export const CGI_STREAM_BYTES = 1_048_576;

@@ -30,7 +30,7 @@ export class ModuleError extends Error {
   }
 }
 
-/** Where the module comes from. */
+/** Source of a module: a file path or the bytes. */
 export type ModuleSource = { path: string } | { bytes: Uint8Array };
 
 interface FileStamp {
@@ -59,7 +59,7 @@ export class ModuleCache {
     let bytes: Uint8Array | undefined;
     let hash: string;
     if ("path" in source) {
-      const stamp = await this.#stamp(source.path);
+      const stamp = this.#stamp(source.path);
       hash = stamp.hash;
       if (stamp.hash === "") {
         bytes = await readModule(source.path);
@@ -89,10 +89,12 @@ export class ModuleCache {
     return pending;
   }
 
-  async #stamp(path: string): Promise<FileStamp> {
+  #stamp(path: string): FileStamp {
+    // The sync stat takes a few microseconds. The async one costs about 50 µs per call through
+    // the event loop, a sixth of a cached run.
     let info: Deno.FileInfo;
     try {
-      info = await Deno.stat(path);
+      info = Deno.statSync(path);
     } catch (error) {
       throw new ModuleError("invalid", `Cannot read module "${path}": ${error}`, { cause: error });
     }

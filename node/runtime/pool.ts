@@ -33,7 +33,7 @@ export interface PoolJob {
   signal?: AbortSignal;
 }
 
-/** How a pooled execution ended, with the guest output captured until then. */
+/** Outcome of a pooled execution, with the guest output captured until it ended. */
 export type PoolOutcome =
   & ({ type: "result"; result: ResultMessage } | { type: "timeout" } | {
     type: "crash";
@@ -55,7 +55,7 @@ interface Running {
   finish(outcome: Ending): void;
 }
 
-/** How the worker side of a run ended, before the wall-clock time is added. */
+/** End of the worker side of a run, before the wall-clock time is added. */
 type Ending =
   | ResultMessage
   | { type: "timeout" }

@@ -229,14 +229,15 @@ function checkInputSizes(stdinBytes: number, envJsonBytes: number): string | und
 
 function toResult(outcome: PoolOutcome, limits: RunLimits, logger: Logger): RunResult {
   const { stdout, stderr, wallClockNs } = outcome;
+  const usage = { wallClockNs, memoryMaxKb: 0 };
   if (outcome.type === "timeout") {
-    const message = `Execution timed out after ${limits.timeoutMs} ms`;
     logger.warn("execution timed out", { timeoutMs: limits.timeoutMs });
+    const message = `Execution timed out after ${limits.timeoutMs} ms`;
     return {
       exitCode: ExitCode.TIMEOUT,
       stdout,
       stderr,
-      usage: { wallClockNs, memoryMaxKb: 0 },
+      usage,
       error: { kind: "timeout", message },
     };
   }
@@ -246,15 +247,15 @@ function toResult(outcome: PoolOutcome, limits: RunLimits, logger: Logger): RunR
       exitCode: ExitCode.OTHER_TRAP,
       stdout,
       stderr,
-      usage: { wallClockNs, memoryMaxKb: 0 },
+      usage,
       error: { kind: "internal", message },
     };
   }
 
   const { exitCode, error, memoryBytes } = outcome.result;
   if (error !== undefined) logger.debug("execution failed", { exitCode, kind: error.kind });
-  const memoryMaxKb = memoryBytes / 1024;
-  return { exitCode, stdout, stderr, usage: { wallClockNs, memoryMaxKb }, error };
+  usage.memoryMaxKb = memoryBytes / 1024;
+  return { exitCode, stdout, stderr, usage, error };
 }
 
 function failed(exitCode: number, kind: RunErrorKind, message: string, logger: Logger): RunResult {

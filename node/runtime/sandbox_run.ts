@@ -18,7 +18,7 @@ import type { ResultMessage, RunMessage } from "./protocol.ts";
 import { classifyTrap } from "./trap.ts";
 import { createWasi, type OutputSink } from "./wasi.ts";
 
-/** What a sandbox worker keeps between executions. */
+/** State a sandbox worker keeps between executions. */
 export interface SandboxContext {
   broker: BrokerClient;
   cgiList: Uint8Array;
@@ -114,10 +114,10 @@ function invalid(message: string): Outcome {
  * Reports a failed run as a memory-limit failure when the memory could not have doubled
  * within the cap.
  *
- * NOTE: V8 gives no hook on `memory.grow`, so a failed grow is inferred: a guest that traps or
- * exits non-zero while using more than half its cap is assumed to have hit the cap (growth by
- * doubling, as AssemblyScript's allocator does, fails there). A guest that fails for another
- * reason while using that much memory is reported the same way; the original outcome stays in
+ * NOTE: V8 gives no hook on `memory.grow`, so a failed grow is inferred. A guest that traps or
+ * exits non-zero while using more than half its cap is assumed to have hit the cap, because
+ * growth by doubling (AssemblyScript's allocator) fails there. A guest that fails for another
+ * reason while using that much memory is reported the same way, with the original outcome in
  * the message.
  */
 function checkMemoryCap(outcome: Outcome, memoryBytes: number, capPages: number): Outcome {

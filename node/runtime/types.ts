@@ -12,9 +12,9 @@ export interface RunRequest {
   requestId: string;
   /** The installed `.wasm` file, or its bytes. */
   module: { path: string } | { bytes: Uint8Array };
-  /** The request `method`; the guest sees it as argv[0]. */
+  /** The request `method`, passed to the guest as argv[0]. */
   method: string;
-  /** Parameter values in order; the guest sees them as argv[1..]. */
+  /** Parameter values in order, passed as argv[1..]. */
   args: string[];
   /** Request environment variables in order. The runtime adds `BLS_LIST_VARS`. */
   env: [string, string][];
@@ -40,7 +40,7 @@ export interface RunLimits {
   stderrBytes: number;
 }
 
-/** Why a run did not end normally. */
+/** Cause of a run that did not end normally. */
 export type RunErrorKind = "timeout" | "memory" | "output" | "trap" | "invalid" | "internal";
 
 /** Outcome of one execution. `exitCode` follows the table in docs/runtime.md. */

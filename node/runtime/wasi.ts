@@ -41,13 +41,13 @@ export class OutputSink {
   }
 }
 
-/** What the guest sees through WASI. */
+/** Inputs and limits of the guest's WASI environment. */
 export interface WasiSetup {
   args: string[];
   /** `NAME=value` entries. */
   environ: string[];
   stdin: Uint8Array;
-  /** Where stdout and stderr go; the main thread empties it before each run. */
+  /** Buffer receiving stdout and stderr; the main thread empties it before each run. */
   output: OutputRegions;
   stdoutBytes: number;
   stderrBytes: number;

@@ -17,6 +17,7 @@
 import { basename } from "node:path";
 import type { Logger } from "../../log.ts";
 import { describeError } from "../../log.ts";
+import { concatBytes } from "../bytes.ts";
 import { CGI_STDIN_BYTES, CGI_STREAM_BYTES, INFER_STDERR_TAIL_BYTES } from "../constants.ts";
 import { type ExtensionEntry, md5Hex } from "./cgi_registry.ts";
 import type { ExtensionProcess } from "./extension_process.ts";
@@ -136,7 +137,7 @@ export class AlloraInferExtension implements ExtensionProcess {
   }
 
   async #run(): Promise<{ stdout: StreamBuffer; stderr: StreamBuffer }> {
-    const request = parseInferRequest(concat(this.#request));
+    const request = parseInferRequest(concatBytes(this.#request));
     if ("error" in request) {
       this.#logger.warn("inference request rejected", { error: request.error });
       return finished(JSON.stringify({ error: `Cannot run ${this.#script}: ${request.error}` }));
@@ -196,14 +197,4 @@ function finished(stdoutText: string, stderr = new StreamBuffer(0)) {
   stdout.end();
   stderr.end();
   return { stdout, stderr };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

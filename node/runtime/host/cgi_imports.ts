@@ -1,5 +1,5 @@
 /**
- * `blockless_cgi` as the guest sees it. The extension list is served here from the registry
+ * The guest-side imports of `blockless_cgi`. The extension list is served here from the registry
  * JSON the worker received at start; process calls go to the main thread through the broker.
  * Both kinds of handle share one numbering, so `cgi_close` works on either.
  *

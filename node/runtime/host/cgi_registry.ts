@@ -1,6 +1,6 @@
 /**
  * The CGI extension registry, built once when the runtime starts: every executable in the
- * extensions folder that answers `--ext_verify` with `{"alias","description","is_cgi":true}`,
+ * extensions folder that responds to `--ext_verify` with `{"alias","description","is_cgi":true}`,
  * plus the built-in `cgi-allora-infer`. Unlike bls-runtime, `cgi_open` resolves aliases
  * without a prior `cgi_list_exec`, and there is no on-disk cache.
  *

@@ -24,7 +24,7 @@ else:
     print(json.dumps({"infererValue": "2514.37", "argv": sys.argv[1:]}))
 `;
 
-// An external extension: answers --ext_verify, then echoes what it received as JSON.
+// An external extension: responds to --ext_verify, then echoes what it received as JSON.
 const ECHO_EXTENSION = `#!/usr/bin/env python3
 import json, os, sys
 if sys.argv[1:] == ["--ext_verify"]:

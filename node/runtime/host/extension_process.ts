@@ -1,5 +1,5 @@
 /**
- * What `blockless_cgi` needs from an opened extension, whether it is an external executable
+ * The interface `blockless_cgi` uses for an opened extension, whether it is an external executable
  * or the built-in `cgi-allora-infer`.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
- * `blockless_http` as the guest sees it: reads the arguments from guest memory, forwards the
- * call to the main thread through the broker and writes the results back. Permission checks,
- * fetch and the handle table live on the main thread (`host/http.ts`).
+ * The guest-side imports of `blockless_http`: they read the arguments from guest memory,
+ * forward the call to the main thread through the broker and write the results back.
+ * Permission checks, fetch and the handle table live on the main thread (`host/http.ts`).
  *
  * @module
  */

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { fixture, probe, serveLoopback, startRuntime } from "../_test_util.ts";
 import { HttpErrno } from "../errno.ts";
+import type { RunRequest } from "../types.ts";
+
+/** A request running the AssemblyScript SDK probe's `http` mode. */
+function sdkHttp(url: string, permissions: string[]): RunRequest {
+  const module = { path: fixture("sdk_probe.wasm") };
+  return probe(["http", url], { module, method: "sdk_probe.wasm", permissions });
+}
 
 function jsonServer() {
   return serveLoopback((request) => {
@@ -100,13 +107,7 @@ Deno.test("http_read_body streams a body larger than the broker window", async (
 Deno.test("HttpOpen of @blockless/sdk reads the whole body", async () => {
   await using server = jsonServer();
   await using runtime = await startRuntime();
-  const result = await runtime.run(
-    probe(["http", `${server.url}/sdk`], {
-      module: { path: fixture("sdk_probe.wasm") },
-      method: "sdk_probe.wasm",
-      permissions: [`${server.url}/`],
-    }),
-  );
+  const result = await runtime.run(sdkHttp(`${server.url}/sdk`, [`${server.url}/`]));
   assert.equal(result.exitCode, 0);
   assert.deepEqual(JSON.parse(result.stdout), { price: "2514.37", path: "/sdk" });
 });
@@ -114,12 +115,7 @@ Deno.test("HttpOpen of @blockless/sdk reads the whole body", async () => {
 Deno.test("HttpOpen of @blockless/sdk gets null when denied", async () => {
   await using server = jsonServer();
   await using runtime = await startRuntime();
-  const result = await runtime.run(
-    probe(["http", `${server.url}/sdk`], {
-      module: { path: fixture("sdk_probe.wasm") },
-      method: "sdk_probe.wasm",
-    }),
-  );
+  const result = await runtime.run(sdkHttp(`${server.url}/sdk`, []));
   assert.equal(result.stdout, "no response\n");
   assert.deepEqual(server.requests, []);
 });

@@ -1,9 +1,9 @@
 /**
  * `blockless_memory`: the request stdin and the env JSON, copied into a guest buffer.
  *
- * Unlike bls-runtime v0.3.1, which panics when the source is longer than the buffer, each call
- * copies min(length, buf_len) bytes from the start and reports the count; a truncation is
- * logged once per execution.
+ * bls-runtime v0.3.1 panics when the source is longer than the buffer. Here each call copies
+ * min(length, buf_len) bytes from the start and reports the count, and a truncation is logged
+ * once per execution.
  *
  * @module
  */

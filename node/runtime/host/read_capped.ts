@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 
 /** Returns all bytes of `stream`, or null (after cancelling it) when it exceeds `maxBytes`. */
 export async function readCapped(
@@ -18,11 +19,5 @@ export async function readCapped(
     if (size > maxBytes) return null;
     chunks.push(chunk);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

@@ -20,7 +20,7 @@ export interface SpawnOptions {
   timeoutMs?: number;
 }
 
-/** How a captured process ended. */
+/** Exit status of a captured process. */
 export interface CapturedStatus {
   code: number;
   signal: string | null;

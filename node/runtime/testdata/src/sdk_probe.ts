@@ -7,7 +7,7 @@ function print(text: string): void {
 }
 
 // What the Allora inference function v0.2.0 does: env check, extension list, one framed
-// request, one 65535-byte read of the answer.
+// request, one 65535-byte read of the response.
 function infer(): void {
   const argument = memory.EnvVars.get("ALLORA_ARG_PARAMS");
   const topic = memory.EnvVars.get("TOPIC_ID");
