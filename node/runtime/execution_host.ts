@@ -41,6 +41,11 @@ export class ExecutionHost {
     }
   }
 
+  /** Logs a warning the sandbox sent, with the execution's request id. */
+  warn(message: string, fields: Record<string, unknown>): void {
+    this.#logger.warn(message, fields);
+  }
+
   /** Aborts pending I/O, closes HTTP handles and kills extension processes. */
   async close(): Promise<void> {
     this.#abort.abort();

@@ -169,23 +169,43 @@ export class SandboxPool {
     const worker = new Worker(WORKER_URL, { type: "module", deno: { permissions: "none" } });
     const broker = createBrokerBuffer();
     const output = createOutputBuffer(this.#outputBytes.stdout, this.#outputBytes.stderr);
+    let started = false;
     let markReady!: () => void;
+    let markFailed!: (error: Error) => void;
     slot.worker = worker;
     slot.broker = broker;
     slot.output = output;
-    slot.ready = new Promise((resolve) => markReady = resolve);
+    slot.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      markFailed = reject;
+    });
+    // Marks the rejection as handled; ready() and queued runs still get it when they await.
+    slot.ready.catch(() => {});
 
     worker.onmessage = (event: MessageEvent<FromSandbox>) => {
       if (slot.worker !== worker) return;
       const message = event.data;
-      if (message.type === "ready") markReady();
-      else if (message.type === "result") slot.running?.finish(message);
-      else if (message.type === "log") this.#logger.warn(message.message, message.fields);
-      else if (message.type === "host") this.#serveHostCall(slot, message.request);
+      switch (message.type) {
+        case "ready":
+          started = true;
+          return markReady();
+        case "result":
+          return slot.running?.finish(message);
+        case "log":
+          return (slot.running?.host ?? this.#logger).warn(message.message, message.fields);
+        case "host":
+          return this.#serveHostCall(slot, message.request);
+      }
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       if (slot.worker !== worker) return;
+      if (!started) {
+        // A worker that cannot load would crash again at once, so it is not replaced.
+        worker.terminate();
+        markFailed(new Error(`Cannot start sandbox worker: ${event.message}`));
+        return;
+      }
       this.#logger.error("sandbox worker crashed", { error: event.message });
       const running = slot.running;
       this.#replace(slot, "crashed");

@@ -52,9 +52,12 @@ interface RuntimeSettings {
 /**
  * Starts the sandbox pool and probes the CGI extensions.
  *
+ * @throws {Error} "Cannot start sandbox worker: …" when the sandbox module cannot load
+ *
  * @example
  * ```ts
- * const runtime = await createRuntime({ poolSize: 2, inference: { command: ["python3", "main.py"], cwd: "." } });
+ * const inference = { command: ["python3", "main.py"], cwd: "." };
+ * const runtime = await createRuntime({ poolSize: 2, inference });
  * const result = await runtime.run({
  *   requestId: "r1", module: { path: "fn.wasm" }, method: "fn.wasm", args: [], env: [],
  *   stdin: "", permissions: [],
@@ -94,7 +97,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     outputBytes: { stdout: limits.stdoutBytes, stderr: limits.stderrBytes },
     logger,
   });
-  await pool.ready();
+  try {
+    await pool.ready();
+  } catch (error) {
+    pool.close();
+    throw error;
+  }
   logger.info("runtime started", { workers: options.poolSize ?? navigator.hardwareConcurrency });
 
   const settings = {

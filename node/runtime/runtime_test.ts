@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createLogger } from "../log.ts";
 import { fixture, probe, startRuntime } from "./_test_util.ts";
 import { ExitCode } from "./errno.ts";
 import { PoolClosedError } from "./pool.ts";
@@ -53,6 +54,19 @@ Deno.test("memory_read copies stdin up to the guest buffer", async () => {
   assert.equal(cut.exitCode, 0);
   assert.equal(cut.stdout, "0123");
   assert.equal(cut.stderr, "errno=0 num=4\n");
+});
+
+Deno.test("memory_read logs a truncation with the request id", async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: "warn", format: "json", write: (line) => lines.push(line) });
+  await using runtime = await startRuntime({ logger });
+  await runtime.run(probe(["memory-stdin", "4"], { requestId: "req-7", stdin: "0123456789" }));
+  const warnings = lines.map((line) => JSON.parse(line));
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0].msg, "memory_read truncated its output to the guest buffer");
+  assert.equal(warnings[0].requestId, "req-7");
+  assert.equal(warnings[0].bytes, 10);
+  assert.equal(warnings[0].buffer, 4);
 });
 
 Deno.test("env_var_read returns escaped JSON of the request vars", async () => {
@@ -304,6 +318,8 @@ Deno.test("run() rejects with the abort reason", async () => {
 
 Deno.test("close() rejects queued runs", async () => {
   const runtime = await startRuntime();
+  // A warm cache keeps dispatch in call order: cold loads may finish in any order.
+  await runtime.run(probe(["hello"]));
   const running = runtime.run(probe(["loop"]));
   const queued = runtime.run(probe(["hello"]));
   await new Promise((resolve) => setTimeout(resolve, 50));

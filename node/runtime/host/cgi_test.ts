@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fixture, probe, startRuntime, tempDir, writeScript } from "../_test_util.ts";
-import { CgiErrno } from "../errno.ts";
+import { CgiErrno, ExitCode } from "../errno.ts";
 import type { RunRequest } from "../types.ts";
 
 // The model script: argv is <topicid> <blockheight> <blockheighteval> <arguments…>, and the
@@ -16,6 +16,8 @@ elif mode == "FAIL":
     print("model exploded", file=sys.stderr)
     sys.exit(3)
 elif mode == "SLEEP":
+    with open("pid", "w") as f:
+        f.write(str(os.getpid()))
     time.sleep(30)
 elif mode == "ENV":
     print(json.dumps(dict(os.environ)))
@@ -126,6 +128,22 @@ Deno.test("cgi-allora-infer kills a script past its timeout", async () => {
     error: "main.py timed out after 500 ms",
     stderr: "",
   });
+});
+
+Deno.test("execution timeout kills a blocked inference script", async () => {
+  await using project = await projectWithModel();
+  await using runtime = await startRuntime({
+    inference: { command: ["python3", "main.py"], cwd: project.path, timeoutMs: 30_000 },
+    // Long enough for python3 to start and write its pid on a loaded machine.
+    limits: { timeoutMs: 4_000 },
+  });
+  const result = await runtime.run(inferRequest("SLEEP"));
+  assert.equal(result.exitCode, ExitCode.TIMEOUT);
+  assert.equal(result.error?.kind, "timeout");
+
+  // run() resolves after the execution's processes were killed and reaped.
+  const pid = await Deno.readTextFile(join(project.path, "pid"));
+  await assert.rejects(Deno.stat(`/proc/${pid}`), Deno.errors.NotFound);
 });
 
 Deno.test("cgi-allora-infer reports a command that cannot start", async () => {
