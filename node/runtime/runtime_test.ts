@@ -96,6 +96,20 @@ Deno.test("env_var_read returns {} without request vars", async () => {
   assert.equal(result.stdout, "{}");
 });
 
+Deno.test("@blockless/sdk reads stdin and env vars", async () => {
+  await using runtime = await startRuntime();
+  const sdk = { module: { path: fixture("sdk_probe.wasm") }, method: "sdk_probe.wasm" };
+  const stdin = await runtime.run(probe(["stdin"], { ...sdk, stdin: '{"price":"1"}' }));
+  assert.equal(stdin.exitCode, 0);
+  assert.equal(stdin.stdout, '{"price":"1"}\n');
+
+  const env: [string, string][] = [["TOPIC_ID", "1"], ["NOTE", 'has "quotes"']];
+  const topic = await runtime.run(probe(["env", "TOPIC_ID"], { ...sdk, env }));
+  assert.equal(topic.stdout, "1\n");
+  const note = await runtime.run(probe(["env", "NOTE"], { ...sdk, env }));
+  assert.equal(note.stdout, 'has "quotes"\n');
+});
+
 Deno.test("host imports return an errno for out-of-bounds pointers", async () => {
   await using runtime = await startRuntime();
   const result = await runtime.run(probe(["bad-pointer"]));
