@@ -6,6 +6,8 @@
 
 /** Size of one WebAssembly linear-memory page. */
 export const WASM_PAGE_BYTES = 65_536;
+/** Largest memory a wasm32 module can address: 4 GiB. */
+export const WASM32_MAX_PAGES = 65_536;
 
 /** Wall-clock limit of one execution; below the head's 20 s execution timeout. */
 export const DEFAULT_TIMEOUT_MS = 10_000;

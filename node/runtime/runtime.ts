@@ -15,10 +15,11 @@ import {
   MAX_ENV_JSON_BYTES,
   MAX_STDIN_BYTES,
   MODULE_CACHE_ENTRIES,
+  WASM32_MAX_PAGES,
 } from "./constants.ts";
 import { ExitCode } from "./errno.ts";
 import { ExecutionHost } from "./execution_host.ts";
-import { ALLORA_INFER_ALIAS, alloraInferEntry } from "./host/allora_infer.ts";
+import { alloraInferEntry } from "./host/allora_infer.ts";
 import { CgiSession } from "./host/cgi.ts";
 import { buildRegistry, type CgiRegistry } from "./host/cgi_registry.ts";
 import { addRequestEnv, allowedNodeEnv } from "./host/extension_env.ts";
@@ -67,16 +68,15 @@ interface RuntimeSettings {
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? silentLogger;
-  const limits = lowerLimits(
-    {
-      timeoutMs: DEFAULT_TIMEOUT_MS,
-      memoryPages: DEFAULT_MEMORY_PAGES,
-      stdoutBytes: DEFAULT_STDOUT_BYTES,
-      stderrBytes: DEFAULT_STDERR_BYTES,
-    },
-    options.limits,
-    true,
-  );
+  const limits: RunLimits = {
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    memoryPages: DEFAULT_MEMORY_PAGES,
+    stdoutBytes: DEFAULT_STDOUT_BYTES,
+    stderrBytes: DEFAULT_STDERR_BYTES,
+    ...validLimits(options.limits),
+  };
+  // wasm32 addresses at most 65536 pages (4 GiB); a larger maximum does not compile.
+  limits.memoryPages = Math.min(limits.memoryPages, WASM32_MAX_PAGES);
   const inference = {
     command: options.inference?.command ?? ["python3", "main.py"],
     cwd: options.inference?.cwd ?? Deno.cwd(),
@@ -128,7 +128,7 @@ class WorkerRuntime implements Runtime {
 
   async run(request: RunRequest, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
     const logger = this.#settings.logger.child({ requestId: request.requestId });
-    const limits = lowerLimits(this.#settings.limits, request.limits, false);
+    const limits = lowerLimits(this.#settings.limits, request.limits);
 
     // Check the input, then load the module (compiled once per content and memory cap).
     const stdin = encoder.encode(request.stdin);
@@ -181,10 +181,11 @@ class WorkerRuntime implements Runtime {
     return checkModule(bytes, this.#settings.limits.memoryPages);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // Runs still in flight reject and kill their extension processes in their own cleanup.
     this.#pool.close();
     this.#settings.logger.info("runtime stopped");
-    await Promise.resolve();
+    return Promise.resolve();
   }
 
   #createHost(request: RunRequest, vars: Map<string, string>, logger: Logger): ExecutionHost {
@@ -204,22 +205,28 @@ class WorkerRuntime implements Runtime {
       registry,
       env,
       inference,
-      logger: logger.child({ extension: ALLORA_INFER_ALIAS }),
+      logger,
     });
     return new ExecutionHost({ http, cgi, abort }, logger);
   }
 }
 
-/**
- * Returns `base` with each valid positive value of `lower` applied. Requests may only lower a
- * limit; the node configuration (`replace`) may also raise it.
- */
-function lowerLimits(base: RunLimits, lower: Partial<RunLimits> | undefined, replace: boolean) {
+/** Returns the positive, finite values of `values`, rounded down to whole numbers. */
+function validLimits(values: Partial<RunLimits> | undefined): Partial<RunLimits> {
+  const valid: Partial<RunLimits> = {};
+  for (const [key, value] of Object.entries(values ?? {}) as [keyof RunLimits, unknown][]) {
+    if (typeof value === "number" && Number.isFinite(value) && value >= 1) {
+      valid[key] = Math.floor(value);
+    }
+  }
+  return valid;
+}
+
+/** Returns `base` with each valid value of `lower` applied where it is lower. */
+function lowerLimits(base: RunLimits, lower: Partial<RunLimits> | undefined): RunLimits {
   const limits = { ...base };
-  for (const key of Object.keys(base) as (keyof RunLimits)[]) {
-    const value = lower?.[key];
-    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) continue;
-    limits[key] = replace ? Math.floor(value) : Math.min(limits[key], Math.floor(value));
+  for (const [key, value] of Object.entries(validLimits(lower)) as [keyof RunLimits, number][]) {
+    limits[key] = Math.min(limits[key], value);
   }
   return limits;
 }

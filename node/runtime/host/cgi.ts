@@ -58,10 +58,8 @@ export class CgiSession {
     // The built-in takes no guest arguments or variables: its command line is the operator's.
     let process: ExtensionProcess;
     if (entry.path === undefined) {
-      process = new AlloraInferExtension(
-        { ...inference, env: { ...env, ...inference.env } },
-        logger,
-      );
+      const settings = { ...inference, env: { ...env, ...inference.env } };
+      process = new AlloraInferExtension(settings, logger.child({ extension: entry.alias }));
     } else {
       try {
         process = new ExternalExtension(
