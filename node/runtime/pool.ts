@@ -240,13 +240,23 @@ export class SandboxPool {
     const slot = this.#idle.pop();
     if (slot !== undefined) return Promise.resolve(slot);
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject };
+      // The listener goes away with the wait: a worker may pass one long-lived signal to every run.
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(signal!.reason);
+      };
+      const waiter = {
+        resolve(slot: Slot) {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(slot);
+        },
+        reject(error: unknown) {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
       this.#waiting.push(waiter);
-      signal?.addEventListener("abort", () => {
-        const index = this.#waiting.indexOf(waiter);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

@@ -330,6 +330,19 @@ Deno.test("run() rejects with the abort reason", async () => {
   assert.equal(next.exitCode, 0);
 });
 
+Deno.test("run() drops a queued run on abort", async () => {
+  await using runtime = await startRuntime({ limits: { timeoutMs: 1_000 } });
+  await runtime.run(probe(["hello"]));
+  const looping = runtime.run(probe(["loop"]));
+  const controller = new AbortController();
+  const queued = runtime.run(probe(["hello"]), { signal: controller.signal });
+  // Aborted while it waits for the only worker, which runs the loop.
+  setTimeout(() => controller.abort(new Error("no longer needed")), 100);
+  await assert.rejects(queued, /no longer needed/);
+  assert.equal((await looping).exitCode, ExitCode.TIMEOUT);
+  assert.equal((await runtime.run(probe(["hello"]))).exitCode, 0);
+});
+
 Deno.test("close() rejects queued runs", async () => {
   const runtime = await startRuntime();
   // A warm cache keeps dispatch in call order: cold loads may finish in any order.
