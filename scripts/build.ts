@@ -22,7 +22,7 @@ export const DEFAULT_OUTPUT = "dist/allora";
 /** Folders embedded in the executable when they exist, relative to the root. */
 export const INCLUDED_FOLDERS = ["templates", "node/function/build"];
 /**
- * Modules that no static import reaches, so `deno compile` must be told about them: the
+ * Modules that no static import reaches, so `deno compile` needs an `--include` for each. The
  * runtime's sandbox worker is started with `new Worker(url)`.
  */
 export const INCLUDED_MODULES = ["node/runtime/sandbox_worker.ts"];

@@ -4,7 +4,7 @@ import { capMemory, encodeLeb, MalformedModuleError, MemoryLimitError } from "./
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
-/** A module with one memory (limits given) exported as "memory". */
+/** Builds a module with one memory of the given limits, exported as "memory". */
 function moduleWithMemory(min: number, max?: number): Uint8Array {
   const limits = max === undefined
     ? [0x00, ...encodeLeb(min)]

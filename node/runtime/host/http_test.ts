@@ -3,7 +3,7 @@ import { fixture, probe, serveLoopback, startRuntime } from "../_test_util.ts";
 import { HttpErrno } from "../errno.ts";
 import type { RunRequest } from "../types.ts";
 
-/** A request running the AssemblyScript SDK probe's `http` mode. */
+/** Builds a request for the `http` mode of the AssemblyScript SDK probe. */
 function sdkHttp(url: string, permissions: string[]): RunRequest {
   const module = { path: fixture("sdk_probe.wasm") };
   return probe(["http", url], { module, method: "sdk_probe.wasm", permissions });
