@@ -114,8 +114,8 @@ export function setupEmissionsExtension(
   };
 }
 
-// GetTopic wraps the store's error: "error getting topic: collections: not found: …" (sdk code
-// 6 or 18, depending on the release), or emissions code 23 "topic does not exist".
+// GetTopic wraps the store's error, "error getting topic: collections: not found: …", in an sdk
+// code (the devnet uses 18), or fails with emissions code 23 "topic does not exist".
 const MISSING_TOPIC_REGEXP = /\bnot found\b|topic does not exist/i;
 
 /** Returns whether `error` is a GetTopic query failure that means the topic does not exist. */
