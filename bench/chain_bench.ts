@@ -1,32 +1,41 @@
 /**
  * Cost of the worker's chain path: canonicalizing a decimal, building and signing a bundle,
- * checking it as the chain does, and one full registration against the loopback test RPC server
- * (queries, simulation, signing, broadcast and one `tx_search` poll). Run with
+ * checking it as the chain does, and one full registration. The registration runs against an
+ * in-process devnet that commits a block as soon as the transaction waits, so it covers queries,
+ * simulation, signing, broadcast, CheckTx, delivery and `tx_search` polls. Run with
  * `deno bench -A bench/chain_bench.ts`; figures are in bench/README.md.
  *
  * @module
  */
-import { sha256 } from "@cosmjs/crypto";
 import {
-  accountFromPrivateKey,
   buildWorkerBundle,
   canonicalBoundedDec,
   ChainClient,
   registerWorker,
   verifyBundleSignature,
 } from "../node/chain/mod.ts";
-import { TestChain } from "../testing/chain_state.ts";
-import { startTestRpcServer } from "../testing/rpc_server.ts";
+import { deriveAccount } from "../node/wallet/mod.ts";
+import { commitPending, makeWallet, startTestDevnet } from "../testing/devnet.ts";
 
-const account = accountFromPrivateKey(sha256(new TextEncoder().encode("bench")));
+const REGISTRATIONS = 50;
+const WARMUP = 2;
+
+const account = await deriveAccount((await makeWallet()).mnemonic);
 const OUTPUT = JSON.stringify({
   infererValue: "2534.123456789",
   forecasterValue: [{ worker: account.address, value: "0.00000012" }],
 });
 const bundle = buildWorkerBundle({ account, topicId: 1n, nonce: 100n, output: OUTPUT });
 
-const server = startTestRpcServer(new TestChain());
-const client = await ChainClient.connect({ rpc: server.url, pollIntervalMs: 10 });
+// One genesis topic per registration, since an account registers once per topic.
+const topics = Array.from({ length: REGISTRATIONS + WARMUP }, (_, index) => BigInt(index + 1));
+const devnet = await startTestDevnet({
+  blockTimeMs: 0,
+  topics,
+  fund: [{ address: account.address, amount: 10n ** 18n }],
+});
+const committer = commitPending(devnet, 5);
+const client = await ChainClient.connect({ rpc: devnet.url, pollIntervalMs: 10 });
 let nextTopic = 1n;
 
 Deno.bench("canonicalBoundedDec() of 0.00000012", () => {
@@ -41,14 +50,16 @@ Deno.bench("verifyBundleSignature()", () => {
   verifyBundleSignature(bundle);
 });
 
-Deno.bench("registerWorker() on the loopback RPC", { n: 50, warmup: 2 }, async () => {
-  const topicId = nextTopic++;
-  server.chain.addTopic(topicId);
-  server.chain.fund(account.address, 10n ** 18n);
-  await registerWorker(client, account, topicId);
-});
+Deno.bench(
+  "registerWorker() on the devnet",
+  { n: REGISTRATIONS, warmup: WARMUP },
+  async () => {
+    await registerWorker(client, account, nextTopic++);
+  },
+);
 
 globalThis.addEventListener("unload", () => {
   client.close();
-  server.close();
+  committer[Symbol.dispose]();
+  devnet.stop();
 });

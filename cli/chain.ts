@@ -18,7 +18,7 @@ import {
   unlockAccount,
 } from "./chain_setup.ts";
 import { printTopic } from "./chain_topic.ts";
-import { readKeystore, WalletError } from "../node/wallet/mod.ts";
+import { isAlloAddress, readKeystore, WalletError } from "../node/wallet/mod.ts";
 import { toCliError } from "./wallet_input.ts";
 import { type ChainClient, formatAllo, registerWorker } from "../node/chain/mod.ts";
 
@@ -136,9 +136,9 @@ async function runBalance(argv: string[], context: Context): Promise<number> {
   });
   const settings = await resolveChainSettings(values, context.io.env);
   const address = positionals[0] ?? await walletAddress(settings.keystore);
-  if (!/^allo1[02-9ac-hj-np-z]{38,58}$/.test(address)) {
+  if (!isAlloAddress(address, [20, 32])) {
     throw new UsageError(
-      `Invalid address '${address}' (expected allo1 followed by bech32 characters)`,
+      `Invalid address '${address}' (expected an allo1… bech32 address with a valid checksum)`,
     );
   }
   const amount = await withClient(

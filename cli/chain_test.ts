@@ -2,9 +2,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../testing/cli.ts";
 import { withTempDir } from "../testing/temp_dir.ts";
-import { TestChain } from "../testing/chain_state.ts";
-import { startTestRpcServer } from "../testing/rpc_server.ts";
+import {
+  type ChainTestbedOptions,
+  decodeTx,
+  ONE_ALLO,
+  startChainTestbed,
+} from "../testing/chain_testbed.ts";
+import { produceBlocksTo } from "../testing/devnet.ts";
 import { createKeystore } from "../node/wallet/mod.ts";
+import { registerWorker } from "../node/chain/mod.ts";
 
 // Public cosmjs test mnemonic ("alice") and the allo address it derives.
 const MNEMONIC = "enlist hip relief stomach skate base shallow young switch frequent cry park";
@@ -19,30 +25,38 @@ async function writeKeystore(dir: string): Promise<string> {
   return path;
 }
 
-function testServer() {
-  const server = startTestRpcServer(new TestChain({ chainId: "allora-cli-1" }));
-  server.chain.addTopic(1n, { metadata: "ETH price in 10 min", epochLength: 60n });
-  server.chain.fund(ADDRESS, 10n ** 18n);
-  return server;
+/** Starts a devnet "allora-cli-1" with topic 1 (60-block epochs) where alice holds 1 ALLO. */
+function startChain(options: ChainTestbedOptions = {}) {
+  return startChainTestbed({
+    chainId: "allora-cli-1",
+    epochLength: 60,
+    mnemonic: MNEMONIC,
+    ...options,
+  });
 }
 
 Deno.test("chain status prints chain id, height and emissions version", async () => {
-  await using server = testServer();
-  const text = await runCli(["chain", "status", "--rpc", server.url]);
+  await using chain = await startChain();
+  produceBlocksTo(chain.devnet, 10);
+  const text = await runCli(["chain", "status", "--rpc", chain.proxy.url]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^chain id\s+allora-cli-1$/m);
+  assert.match(text.stdout, /^height\s+10 \(/m);
   assert.match(text.stdout, /^emissions version\s+v9$/m);
 
-  const json = await runCli(["--json", "chain", "status", "--rpc", server.url]);
+  const json = await runCli(["--json", "chain", "status", "--rpc", chain.proxy.url]);
   const document = JSON.parse(json.stdout);
   assert.equal(document.chain_id, "allora-cli-1");
   assert.equal(document.height, 10);
+  assert.equal(document.time, chain.devnet.state.block(10)?.time);
   assert.equal(document.emissions_version, "v9");
+  assert.equal(document.node_version, "0.38.19");
 });
 
 Deno.test("chain balance reads an address or the wallet's", async () => {
-  await using server = testServer();
-  const json = await runCli(["--json", "chain", "balance", ADDRESS, "--rpc", server.url]);
+  await using chain = await startChain();
+  const url = chain.proxy.url;
+  const json = await runCli(["--json", "chain", "balance", ADDRESS, "--rpc", url]);
   assert.equal(json.code, 0, json.stderr);
   assert.deepEqual(JSON.parse(json.stdout), {
     address: ADDRESS,
@@ -52,7 +66,7 @@ Deno.test("chain balance reads an address or the wallet's", async () => {
   });
   await withTempDir(async (dir) => {
     const keystore = await writeKeystore(dir);
-    const text = await runCli(["chain", "balance", "--keystore", keystore, "--rpc", server.url]);
+    const text = await runCli(["chain", "balance", "--keystore", keystore, "--rpc", url]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout, "1000000000000000000 uallo (1 ALLO)\n");
   });
@@ -62,110 +76,134 @@ Deno.test("chain balance rejects an invalid address", async () => {
   const result = await runCli(["chain", "balance", "cosmos1xyz", "--rpc", "http://127.0.0.1:9"]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /Invalid address 'cosmos1xyz'/);
+
+  const badChecksum = ADDRESS.slice(0, -1) + "q";
+  const typo = await runCli(["chain", "balance", badChecksum, "--rpc", "http://127.0.0.1:9"]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /valid checksum/);
 });
 
 Deno.test("chain topic prints a topic and rejects a missing one", async () => {
-  await using server = testServer();
-  const json = await runCli(["--json", "chain", "topic", "1", "--rpc", server.url]);
+  await using chain = await startChain();
+  const url = chain.proxy.url;
+  const json = await runCli(["--json", "chain", "topic", "1", "--rpc", url]);
   assert.equal(json.code, 0, json.stderr);
   const topic = JSON.parse(json.stdout);
   assert.equal(topic.id, 1);
-  assert.equal(topic.metadata, "ETH price in 10 min");
+  assert.equal(topic.metadata, "devnet topic 1");
   assert.equal(topic.epoch_length, 60);
   assert.equal(topic.emissions_version, "v9");
 
-  const missing = await runCli(["chain", "topic", "7", "--rpc", server.url]);
+  const missing = await runCli(["chain", "topic", "7", "--rpc", url]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /Cannot find topic 7/);
+  assert.match(missing.stderr, /^error: Cannot read topic 7: topic 7 does not exist$/m);
+  assert.match(missing.stderr, /^hint: this chain's topic ids run from 1 to 1; check the id$/m);
 });
 
 Deno.test("chain register sends a RegisterRequest signed by the wallet", async () => {
-  await using server = testServer();
+  await using chain = await startChain();
   await withTempDir(async (dir) => {
     const keystore = await writeKeystore(dir);
     const argv = ["--json", "chain", "register", "--topic", "1", "--keystore", keystore];
-    const result = await runCli([...argv, "--rpc", server.url, "--yes"], { env: ENV });
+    const result = await runCli([...argv, "--rpc", chain.proxy.url, "--yes"], { env: ENV });
     assert.equal(result.code, 0, result.stderr);
 
-    const [tx] = server.chain.received;
-    assert.deepEqual(tx.messages, [{
+    const document = JSON.parse(result.stdout);
+    assert.equal(document.status, "registered");
+    assert.equal(document.registration_fee, "200");
+    const record = chain.devnet.state.tx(document.tx_hash);
+    assert.equal(record?.result.code, 0);
+    assert.equal(document.height, record?.height);
+    assert.deepEqual(decodeTx(record!.tx).messages, [{
       typeUrl: "/emissions.v9.RegisterRequest",
       value: { sender: ADDRESS, topicId: 1n, owner: ADDRESS, isReputer: false },
     }]);
-    const document = JSON.parse(result.stdout);
-    assert.equal(document.status, "registered");
-    assert.equal(document.tx_hash, tx.hash);
-    assert.equal(document.registration_fee, "200");
+    assert.ok(chain.devnet.state.state.emissions.topics.get("1")?.workers.has(ADDRESS));
     assert.ok(!result.stderr.includes(PASSWORD));
   });
 });
 
 Deno.test("chain register reports an already registered wallet", async () => {
-  await using server = testServer();
-  server.chain.registrations.add(`1/${ADDRESS}`);
+  await using chain = await startChain();
+  await registerWorker(chain.client, chain.account, 1n);
+  const broadcasts = chain.proxy.count("broadcast_tx_sync");
   await withTempDir(async (dir) => {
     const keystore = await writeKeystore(dir);
     const argv = ["chain", "register", "--topic", "1", "--keystore", keystore];
-    const result = await runCli([...argv, "--rpc", server.url, "--yes"], { env: ENV });
+    const result = await runCli([...argv, "--rpc", chain.proxy.url, "--yes"], { env: ENV });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /already registered in topic 1; nothing sent/);
-    assert.equal(server.chain.received.length, 0);
+    assert.equal(chain.proxy.count("broadcast_tx_sync"), broadcasts);
+  });
+});
+
+Deno.test("chain register rejects a missing topic", async () => {
+  await using chain = await startChain();
+  await withTempDir(async (dir) => {
+    const keystore = await writeKeystore(dir);
+    const argv = ["chain", "register", "--topic", "99", "--keystore", keystore, "--yes"];
+    const result = await runCli([...argv, "--rpc", chain.proxy.url], { env: ENV });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error: Cannot register in topic 99: topic 99 does not exist$/m);
+    assert.match(result.stderr, /^hint: this chain's topic ids run from 1 to 1; check the id$/m);
+    assert.equal(chain.proxy.count("broadcast_tx_sync"), 0);
   });
 });
 
 Deno.test("chain register explains a balance below the fee", async () => {
-  await using server = testServer();
-  server.chain.params.registrationFee = String(5n * 10n ** 18n);
+  await using chain = await startChain({ balance: 100n });
   await withTempDir(async (dir) => {
     const keystore = await writeKeystore(dir);
     const argv = ["chain", "register", "--topic", "1", "--keystore", keystore];
-    const result = await runCli([...argv, "--rpc", server.url, "--yes"], { env: ENV });
+    const result = await runCli([...argv, "--rpc", chain.proxy.url, "--yes"], { env: ENV });
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      /error: Cannot register in topic 1: balance of allo1\S+ is 10+ uallo/,
+      /error: Cannot register in topic 1: balance of allo1\S+ is 100 uallo, 200 uallo needed/,
     );
     assert.match(result.stderr, /hint: fund the wallet/);
-    assert.equal(server.calls.includes("broadcast_tx_sync"), false);
+    assert.equal(chain.proxy.count("broadcast_tx_sync"), 0);
   });
 });
 
 Deno.test("chain register stops when not confirmed", async () => {
-  await using server = testServer();
+  await using chain = await startChain();
+  const callsBefore = chain.proxy.calls.length;
   await withTempDir(async (dir) => {
     const keystore = await writeKeystore(dir);
-    const argv = ["chain", "register", "--topic", "1", "--keystore", keystore, "--rpc", server.url];
-    const result = await runCli(argv, { env: ENV, answers: ["n"] });
+    const argv = ["chain", "register", "--topic", "1", "--keystore", keystore];
+    const result = await runCli([...argv, "--rpc", chain.proxy.url], { env: ENV, answers: ["n"] });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /not confirmed/);
-    assert.equal(server.calls.length, 0);
+    assert.equal(chain.proxy.calls.length, callsBefore);
   });
 });
 
 Deno.test("chain commands read chain.rpc and chain.wallet from --config", async () => {
-  await using server = testServer();
+  await using chain = await startChain({ balance: 3n * ONE_ALLO });
   await withTempDir(async (dir) => {
     await writeKeystore(dir);
     const config = join(dir, "config.yaml");
     await Deno.writeTextFile(
       config,
-      `name: demo\ntopic: 1\nchain:\n  rpc: ${server.url}\n  wallet: keys/wallet.json\n`,
+      `name: demo\ntopic: 1\nchain:\n  rpc: ${chain.proxy.url}\n  wallet: keys/wallet.json\n`,
     );
     const result = await runCli(["--json", "chain", "balance", "--config", config]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).address, ADDRESS);
+    assert.equal(JSON.parse(result.stdout).allo, "3");
   });
 });
 
 Deno.test("chain commands take ALLORA_CHAIN_RPC over config", async () => {
-  await using server = testServer();
+  await using chain = await startChain();
   await withTempDir(async (dir) => {
     const config = join(dir, "config.yaml");
     await Deno.writeTextFile(config, "name: demo\ntopic: 1\nchain:\n  rpc: http://127.0.0.1:9\n");
     const argv = ["--json", "chain", "status", "--config", config];
-    const result = await runCli(argv, { env: { ALLORA_CHAIN_RPC: server.url } });
+    const result = await runCli(argv, { env: { ALLORA_CHAIN_RPC: chain.proxy.url } });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(JSON.parse(result.stdout).rpc, server.url);
+    assert.equal(JSON.parse(result.stdout).rpc, chain.proxy.url);
   });
 });
 

@@ -4,37 +4,19 @@
  * @module
  */
 import type { Context } from "./command.ts";
-import { CliError } from "./errors.ts";
-import type { ChainClient, Topic } from "../node/chain/mod.ts";
+import { type ChainClient, readTopic, type Topic } from "../node/chain/mod.ts";
 
 /**
  * Reads topic `topicId` and prints it.
  *
- * @throws {CliError} when the chain has no such topic
+ * @throws {TopicNotFoundError} when the chain has no such topic
  */
 export async function printTopic(
   client: ChainClient,
   topicId: bigint,
   context: Context,
 ): Promise<void> {
-  const options = { signal: context.signal };
-  const exists = await client.call(
-    `check topic ${topicId}`,
-    options,
-    () => client.query.emissions.topicExists(topicId),
-  );
-  const info = exists
-    ? await client.call(
-      `read topic ${topicId}`,
-      options,
-      () => client.query.emissions.topic(topicId),
-    )
-    : undefined;
-  if (info === undefined) {
-    throw new CliError(`Cannot find topic ${topicId} on chain ${client.chainId}`, {
-      hint: "check the id; topic ids start at 1",
-    });
-  }
+  const info = await readTopic(client, topicId, { signal: context.signal });
   const { topic, weight, effectiveRevenue } = info;
   const document = {
     ...topicDocument(topic),

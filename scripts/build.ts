@@ -21,6 +21,11 @@ export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 export const DEFAULT_OUTPUT = "dist/allora";
 /** Folders embedded in the executable when they exist, relative to the root. */
 export const INCLUDED_FOLDERS = ["templates", "node/function/build"];
+/**
+ * Modules that no static import reaches, so `deno compile` needs an `--include` for each. The
+ * runtime's sandbox worker is started with `new Worker(url)`.
+ */
+export const INCLUDED_MODULES = ["node/runtime/sandbox_worker.ts"];
 
 /** Returns the `deno compile` arguments for the folders that exist. */
 export async function compileArgs(output: string, root = ROOT): Promise<string[]> {
@@ -29,6 +34,7 @@ export async function compileArgs(output: string, root = ROOT): Promise<string[]
     const info = await Deno.stat(join(root, folder)).catch(() => undefined);
     if (info?.isDirectory) includes.push("--include", folder);
   }
+  for (const module of INCLUDED_MODULES) includes.push("--include", module);
   return ["compile", "--allow-all", ...includes, "-o", output, "main.ts"];
 }
 

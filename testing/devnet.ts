@@ -136,3 +136,20 @@ export async function signSend(
   );
   return TxRaw.encode(signed).finish();
 }
+
+/** Produces blocks until the devnet's height is at least `height`. */
+export function produceBlocksTo(devnet: Devnet, height: number): void {
+  while (devnet.state.height < height) devnet.produceBlock();
+}
+
+/**
+ * Produces a block whenever transactions wait in the mempool, checked every `intervalMs`. With
+ * `blockTimeMs: 0` the height then moves only with transactions and {@link produceBlocksTo}, so
+ * a test can predict the height each transaction runs at. Dispose it before the devnet stops.
+ */
+export function commitPending(devnet: Devnet, intervalMs = 10): Disposable {
+  const timer = setInterval(() => {
+    if (devnet.state.mempoolSize > 0) devnet.produceBlock();
+  }, intervalMs);
+  return { [Symbol.dispose]: () => clearInterval(timer) };
+}

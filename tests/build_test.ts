@@ -33,6 +33,7 @@ Deno.test("compileArgs() embeds the templates", async () => {
   const args = await compileArgs("dist/allora");
   assert.deepEqual(args.slice(0, 2), ["compile", "--allow-all"]);
   assert.equal(args[args.indexOf("--include") + 1], "templates");
+  assert.ok(args.includes("node/runtime/sandbox_worker.ts"), "the sandbox worker entry");
   assert.deepEqual(args.slice(-3), ["-o", "dist/allora", "main.ts"]);
 });
 

@@ -17,6 +17,7 @@ import {
   TopicNotFoundError,
 } from "./errors.ts";
 import { ChainTimeoutError, ChainUnreachableError } from "./rpc.ts";
+import { requireTopic } from "./topics.ts";
 
 /** The result of registering one topic. */
 export interface RegistrationResult {
@@ -55,12 +56,7 @@ export async function registerWorker(
   options: CallOptions = {},
 ): Promise<RegistrationResult> {
   const { address } = account;
-  const exists = await client.call(
-    `check topic ${topicId}`,
-    options,
-    () => client.query.emissions.topicExists(topicId),
-  );
-  if (!exists) throw new TopicNotFoundError(topicId);
+  await requireTopic(client, topicId, `register in topic ${topicId}`, options);
 
   const params = await client.call(
     "read the emissions parameters",

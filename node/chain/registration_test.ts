@@ -1,167 +1,201 @@
 import assert from "node:assert/strict";
-import { sha256 } from "@cosmjs/crypto";
+import { SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { assertRejects } from "../../testing/assert.ts";
-import { TestChain } from "../../testing/chain_state.ts";
-import { startTestRpcServer, type TestRpcServer } from "../../testing/rpc_server.ts";
-import { silentLogger } from "../log.ts";
-import { accountFromPrivateKey } from "./account.ts";
-import { ChainClient } from "./client.ts";
 import {
-  AccountNotFoundError,
-  ChainError,
-  InsufficientBalanceError,
-  TopicNotFoundError,
-} from "./errors.ts";
+  type ChainTestbed,
+  decodeTx,
+  deliveredTxs,
+  ONE_ALLO,
+  signOwnSend,
+  startChainTestbed,
+} from "../../testing/chain_testbed.ts";
+import { resultValue } from "../../testing/rpc_proxy.ts";
+import { silentLogger } from "../log.ts";
+import { ChainError, InsufficientBalanceError, TopicNotFoundError } from "./errors.ts";
+import { gasLimitFor } from "./fees.ts";
 import { ensureWorkerRegistered, registerWorker } from "./registration.ts";
-import { submitWorkerPayload } from "./payload.ts";
 import { emissionsTypeUrl, RegisterRequest } from "./emissions/mod.ts";
 
-const alice = accountFromPrivateKey(sha256(new TextEncoder().encode("alice")));
-const ONE_ALLO = 10n ** 18n;
+const REGISTER_V9 = "/emissions.v9.RegisterRequest";
+const SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate";
 
-async function setup(version: "v9" | "v10" = "v9") {
-  const server = startTestRpcServer(new TestChain({ version }));
-  server.chain.addTopic(1n);
-  server.chain.addTopic(3n);
-  server.chain.fund(alice.address, ONE_ALLO);
-  const client = await ChainClient.connect({ rpc: server.url, pollIntervalMs: 20 });
-  return {
-    server,
-    client,
-    async [Symbol.asyncDispose]() {
-      client.close();
-      await server.close();
-    },
-  };
+function isWorker(bed: ChainTestbed, topicId: bigint): boolean {
+  const topic = bed.devnet.state.state.emissions.topics.get(topicId.toString());
+  return topic?.workers.has(bed.account.address) ?? false;
 }
 
-function registerMessages(server: TestRpcServer) {
-  return server.chain.received.flatMap((tx) => tx.messages);
+function registerMessage(bed: ChainTestbed, topicId: bigint) {
+  const address = bed.account.address;
+  return {
+    typeUrl: emissionsTypeUrl("v9", "RegisterRequest"),
+    value: RegisterRequest.fromPartial({ sender: address, topicId, owner: address }),
+  };
 }
 
 Deno.test("registerWorker() sends a correctly encoded RegisterRequest", async () => {
-  await using env = await setup();
-  const result = await registerWorker(env.client, alice, 1n);
+  await using bed = await startChainTestbed();
+  const { address } = bed.account;
+  const result = await registerWorker(bed.client, bed.account, 1n);
   assert.equal(result.status, "registered");
   assert.match(result.txHash ?? "", /^[0-9A-F]{64}$/);
+  assert.equal(result.registrationFee, 200n);
 
-  const [tx] = env.server.chain.received;
-  assert.equal(tx.hash, result.txHash);
-  assert.equal(tx.result.code, 0);
+  const record = bed.devnet.state.tx(result.txHash!);
+  assert.equal(record?.result.code, 0);
+  assert.equal(record?.height, result.height);
+  const tx = decodeTx(record!.tx);
   assert.deepEqual(tx.messages, [{
-    typeUrl: "/emissions.v9.RegisterRequest",
-    value: { sender: alice.address, topicId: 1n, owner: alice.address, isReputer: false },
+    typeUrl: REGISTER_V9,
+    value: { sender: address, topicId: 1n, owner: address, isReputer: false },
   }]);
-  // 80000 simulated gas × 1.5, at the feemarket's 10 uallo per gas.
-  assert.equal(tx.gasLimit, 120_000n);
-  assert.equal(tx.feeAmount, 1_200_000n);
-  assert.ok(env.server.chain.isRegistered(1n, alice.address));
-  assert.equal(
-    env.server.chain.accounts.get(alice.address)?.balance,
-    ONE_ALLO - 1_200_000n - 200n,
-  );
+
+  // The gas limit is the simulated gas × 1.5, paid at the feemarket's 10 uallo per gas.
+  const simulation = bed.proxy.calls.filter((call) => call.path === SIMULATE_PATH);
+  assert.equal(simulation.length, 1);
+  const simulatedGas = SimulateResponse.decode(resultValue(simulation[0])).gasInfo!.gasUsed;
+  assert.ok(simulatedGas > 0n);
+  assert.equal(tx.gasLimit, gasLimitFor(simulatedGas));
+  assert.equal(tx.feeAmount, tx.gasLimit * 10n);
+  assert.ok(record!.result.gasUsed <= tx.gasLimit);
+  assert.ok(isWorker(bed, 1n));
+  assert.equal(bed.devnet.state.balance(address), ONE_ALLO - tx.feeAmount - 200n);
 });
 
 Deno.test("registerWorker() uses the v10 type URL on a v10 chain", async () => {
-  await using env = await setup("v10");
-  await registerWorker(env.client, alice, 3n);
-  assert.equal(registerMessages(env.server)[0].typeUrl, "/emissions.v10.RegisterRequest");
+  await using bed = await startChainTestbed({ emissionsVersion: "v10", topics: [1n, 3n] });
+  const result = await registerWorker(bed.client, bed.account, 3n);
+  const tx = decodeTx(bed.devnet.state.tx(result.txHash!)!.tx, "v10");
+  assert.equal(tx.messages[0].typeUrl, "/emissions.v10.RegisterRequest");
+  assert.equal(bed.devnet.state.tx(result.txHash!)?.result.code, 0);
 });
 
 Deno.test("registerWorker() sends nothing when already registered", async () => {
-  await using env = await setup();
-  env.server.chain.registrations.add(`1/${alice.address}`);
-  const result = await registerWorker(env.client, alice, 1n);
+  await using bed = await startChainTestbed();
+  await registerWorker(bed.client, bed.account, 1n);
+  const broadcasts = bed.proxy.count("broadcast_tx_sync");
+  const result = await registerWorker(bed.client, bed.account, 1n);
   assert.equal(result.status, "already-registered");
-  assert.equal(env.server.calls.includes("broadcast_tx_sync"), false);
+  assert.equal(result.txHash, undefined);
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), broadcasts);
 });
 
 Deno.test("registerWorker() rejects a missing topic before sending", async () => {
-  await using env = await setup();
+  await using bed = await startChainTestbed({ topics: [1n, 3n] });
   const error = await assertRejects(
-    () => registerWorker(env.client, alice, 9n),
+    () => registerWorker(bed.client, bed.account, 9n),
     TopicNotFoundError,
   );
   assert.equal(error.topicId, 9n);
-  assert.equal(env.server.calls.includes("broadcast_tx_sync"), false);
+  assert.equal(error.lastTopicId, 3n);
+  assert.equal(error.message, "Cannot register in topic 9: topic 9 does not exist");
+  assert.match(error.hint, /topic ids run from 1 to 3/);
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), 0);
 });
 
 Deno.test("registerWorker() checks the balance against the registration fee", async () => {
-  await using env = await setup();
-  env.server.chain.params.registrationFee = String(2n * ONE_ALLO);
+  await using bed = await startChainTestbed({ balance: 150n });
   const error = await assertRejects(
-    () => registerWorker(env.client, alice, 1n),
+    () => registerWorker(bed.client, bed.account, 1n),
     InsufficientBalanceError,
   );
-  assert.equal(error.balance, ONE_ALLO);
-  assert.equal(error.required, 2n * ONE_ALLO);
-  assert.equal(env.server.calls.includes("broadcast_tx_sync"), false);
+  assert.equal(error.balance, 150n);
+  assert.equal(error.required, 200n);
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), 0);
+  assert.equal(bed.proxy.count("abci_query", SIMULATE_PATH), 0);
 });
 
-Deno.test("registerWorker() reports an account that was never funded", async () => {
-  await using env = await setup();
-  env.server.chain.params.registrationFee = "0";
-  const stranger = accountFromPrivateKey(sha256(new TextEncoder().encode("stranger")));
-  const error = await assertRejects(
-    () => registerWorker(env.client, stranger, 1n),
-    AccountNotFoundError,
-  );
-  assert.equal(error.address, stranger.address);
-});
-
-Deno.test("registerWorker() resynchronizes after a sequence mismatch", async () => {
-  await using env = await setup();
-  env.server.chain.injectedCheckTx.push({
-    code: 32,
-    codespace: "sdk",
-    log: "account sequence mismatch, expected 1, got 0",
-  });
-  const result = await registerWorker(env.client, alice, 1n);
-  assert.equal(result.status, "registered");
-  assert.equal(env.server.calls.filter((m) => m === "broadcast_tx_sync").length, 2);
-  assert.equal(env.server.chain.received.length, 1);
-});
-
-Deno.test("AccountSubmitter.submit() maps a chain rejection to ChainError", async () => {
-  await using env = await setup();
-  env.server.chain.registrations.add(`1/${alice.address}`);
-  const submitter = await env.client.submitter(alice);
-  const message = {
-    typeUrl: emissionsTypeUrl("v9", "RegisterRequest"),
-    value: RegisterRequest.fromPartial({
-      sender: alice.address,
-      topicId: 1n,
-      owner: alice.address,
-    }),
+Deno.test("registerWorker() resynchronizes after a sequence mismatch in CheckTx", async () => {
+  await using bed = await startChainTestbed();
+  // Another process sends from the same wallet between our simulation and our broadcast.
+  const otherTx = await signOwnSend(bed, 0);
+  bed.proxy.handler = (call, forward) => {
+    if (call.method === "broadcast_tx_sync" && bed.proxy.count("broadcast_tx_sync") === 1) {
+      assert.equal(bed.devnet.state.checkTx(otherTx).code, 0);
+    }
+    return forward();
   };
+  const result = await registerWorker(bed.client, bed.account, 1n);
+  assert.equal(result.status, "registered");
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), 2);
+  const [first, second] = bed.proxy.calls.filter((call) => call.method === "broadcast_tx_sync");
+  assert.equal((first.result as { code: number }).code, 32);
+  assert.equal((second.result as { code: number }).code, 0);
+  assert.equal(deliveredTxs(bed.devnet, REGISTER_V9).length, 1);
+  assert.equal(decodeTx(bed.devnet.state.tx(result.txHash!)!.tx).sequence, 1n);
+  assert.ok(isWorker(bed, 1n));
+});
+
+Deno.test("registerWorker() resynchronizes after a sequence mismatch in simulation", async () => {
+  await using bed = await startChainTestbed({ commit: false });
+  // A transaction of another process waits in the mempool, ahead of the committed sequence.
+  assert.equal(bed.devnet.state.checkTx(await signOwnSend(bed, 0)).code, 0);
+  const registration = registerWorker(bed.client, bed.account, 1n);
+  let settled = false;
+  registration.then(() => {}, () => {}).then(() => settled = true);
+  while (!settled && bed.devnet.state.mempoolSize < 2) {
+    await new Promise((done) => setTimeout(done, 10));
+  }
+  bed.devnet.produceBlock();
+  const result = await registration;
+  assert.equal(result.status, "registered");
+  assert.equal(bed.proxy.count("abci_query", SIMULATE_PATH), 2);
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), 1);
+  assert.equal(decodeTx(bed.devnet.state.tx(result.txHash!)!.tx).sequence, 1n);
+  assert.equal(bed.devnet.state.account(bed.account.address)?.sequence, 2n);
+});
+
+Deno.test("AccountSubmitter.submit() maps an existing registration to ChainError", async () => {
+  await using bed = await startChainTestbed();
+  await registerWorker(bed.client, bed.account, 1n);
+  const submitter = await bed.client.submitter(bed.account);
   const error = await assertRejects(
-    () => submitter.submit("register in topic 1", [message]),
+    () => submitter.submit("register in topic 1", [registerMessage(bed, 1n)]),
     ChainError,
   );
   assert.equal(error.code, 8);
   assert.equal(error.codespace, "emissions");
   assert.equal(error.kind, "already-registered");
+  // The simulation failed: the chain reports sdk code 6 and quotes the cause.
+  assert.equal(error.reportedCode, 6);
+  assert.equal(error.reportedCodespace, "sdk");
+  assert.match(error.log, /address already registered in a topic/);
   assert.match(error.message, /^Cannot register in topic 1: /);
+  assert.equal(error.txHash, undefined);
+});
+
+Deno.test("AccountSubmitter.submit() maps a balance below the fee to ChainError", async () => {
+  await using bed = await startChainTestbed({ balance: 100n });
+  const submitter = await bed.client.submitter(bed.account);
+  const error = await assertRejects(
+    () => submitter.submit("register in topic 1", [registerMessage(bed, 1n)]),
+    ChainError,
+  );
+  assert.equal(error.code, 48);
+  assert.equal(error.codespace, "emissions");
+  assert.equal(error.kind, "insufficient-balance");
+  assert.match(error.hint, /fund the wallet/);
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), 0);
 });
 
 Deno.test("AccountSubmitter.submit() serializes one account's transactions", async () => {
-  await using env = await setup();
+  await using bed = await startChainTestbed({ topics: [1n, 3n] });
   const results = await Promise.all([
-    registerWorker(env.client, alice, 1n),
-    registerWorker(env.client, alice, 3n),
+    registerWorker(bed.client, bed.account, 1n),
+    registerWorker(bed.client, bed.account, 3n),
   ]);
   assert.deepEqual(results.map((result) => result.status), ["registered", "registered"]);
-  assert.equal(env.server.chain.accounts.get(alice.address)?.sequence, 2n);
+  assert.equal(bed.devnet.state.account(bed.account.address)?.sequence, 2n);
   // Without the queue both would sign with sequence 0 and one would need a retry.
-  assert.equal(env.server.calls.filter((m) => m === "broadcast_tx_sync").length, 2);
+  assert.equal(bed.proxy.count("broadcast_tx_sync"), 2);
+  assert.equal(bed.proxy.count("abci_query", SIMULATE_PATH), 2);
 });
 
 Deno.test("ensureWorkerRegistered() reports each topic without throwing", async () => {
-  await using env = await setup();
-  env.server.chain.registrations.add(`3/${alice.address}`);
+  await using bed = await startChainTestbed({ topics: [1n, 3n] });
+  await registerWorker(bed.client, bed.account, 3n);
   const statuses = await ensureWorkerRegistered({
-    client: env.client,
-    account: alice,
+    client: bed.client,
+    account: bed.account,
     topics: [1, 2, "3"],
     logger: silentLogger,
   });
@@ -170,53 +204,9 @@ Deno.test("ensureWorkerRegistered() reports each topic without throwing", async 
     [2n, "failed"],
     [3n, "already-registered"],
   ]);
-  assert.match(statuses[1].reason ?? "", /Cannot find topic 2/);
-  assert.ok(statuses[1].hint);
-});
-
-Deno.test("submitWorkerPayload() lands a bundle the chain verifies", async () => {
-  await using env = await setup();
-  await registerWorker(env.client, alice, 1n);
-  const result = await submitWorkerPayload({
-    client: env.client,
-    account: alice,
-    topicId: 1n,
-    nonce: 12n,
-    output: '{"infererValue": 0.0000001}',
-  });
-  const tx = env.server.chain.received.find((received) => received.hash === result.txHash);
-  assert.equal(tx?.result.code, 0);
-  assert.equal(tx?.messages[0].typeUrl, "/emissions.v9.InsertWorkerPayloadRequest");
-});
-
-Deno.test("submitWorkerPayload() maps a failure in the block to ChainError", async () => {
-  await using env = await setup();
-  await registerWorker(env.client, alice, 1n);
-  env.server.chain.injectedDeliverTx.push({
-    code: 67,
-    codespace: "emissions",
-    log: "worker window not available",
-  });
-  const error = await assertRejects(
-    () =>
-      submitWorkerPayload({
-        client: env.client,
-        account: alice,
-        topicId: 1n,
-        nonce: 12n,
-        output: "5",
-      }),
-    ChainError,
-  );
-  assert.equal(error.kind, "window-closed");
-  assert.equal(error.txHash, env.server.chain.received.at(-1)?.hash);
-});
-
-Deno.test("AccountSubmitter.submit() maps a fee below the chain minimum", async () => {
-  await using env = await setup();
-  env.server.chain.gasPriceAtomics = "1000000000000000000";
-  const error = await assertRejects(() => registerWorker(env.client, alice, 1n), ChainError);
-  assert.equal(error.code, 13);
-  assert.equal(error.kind, "insufficient-fee");
-  assert.equal(env.server.chain.received.length, 0);
+  assert.match(statuses[0].txHash ?? "", /^[0-9A-F]{64}$/);
+  assert.match(statuses[1].reason ?? "", /topic 2 does not exist/);
+  assert.match(statuses[1].hint ?? "", /topic ids run from 1 to 3/);
+  assert.ok(statuses[1].error instanceof TopicNotFoundError);
+  assert.ok(isWorker(bed, 1n));
 });

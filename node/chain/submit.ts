@@ -4,7 +4,7 @@
  *
  * Overlapping submissions from one account race on its sequence number, so each account gets
  * one queue and a submission holds it until its transaction is in a block. A sequence mismatch
- * (another process sending from the same wallet) is retried with a fresh sequence.
+ * (another process sending from the same wallet) is retried with the sequence the chain expects.
  *
  * @module
  */
@@ -55,6 +55,8 @@ export interface SubmitContext {
 }
 
 const SEQUENCE_RETRIES = 2;
+// "account sequence mismatch, expected 5, got 4: incorrect account sequence"
+const EXPECTED_SEQUENCE_REGEXP = /account sequence mismatch, expected (\d+), got \d+/;
 const SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate";
 
 /** Serializes the transactions of one account. */
@@ -63,6 +65,9 @@ export class AccountSubmitter {
   readonly #context: SubmitContext;
   readonly #signing: SigningStargateClient;
   #queue: Promise<unknown> = Promise.resolve();
+  // The sequence the chain's last mismatch expected. A transaction of another process can be
+  // in the mempool, ahead of the committed sequence that the account query returns.
+  #expectedSequence: number | undefined;
 
   constructor(context: SubmitContext, account: ChainAccount, signing: SigningStargateClient) {
     this.#context = context;
@@ -103,9 +108,12 @@ export class AccountSubmitter {
       } catch (error) {
         const mismatch = error instanceof ChainError && error.kind === "sequence-mismatch";
         if (!mismatch || attempt >= SEQUENCE_RETRIES) throw error;
+        const expected = EXPECTED_SEQUENCE_REGEXP.exec(error.log)?.[1];
+        this.#expectedSequence = expected === undefined ? undefined : Number(expected);
         this.#context.logger.warn("account sequence mismatch, resynchronizing", {
           address: this.account.address,
           attempt: attempt + 1,
+          expected: this.#expectedSequence,
         });
       }
     }
@@ -119,6 +127,7 @@ export class AccountSubmitter {
   ): Promise<TxResult> {
     const { address } = this.account;
     const { accountNumber, sequence } = await this.#sequence();
+    this.#expectedSequence = undefined;
     const gasPrice = await this.#context.gasPrice(signal);
     const gasUsed = await this.#simulate(operation, messages, memo, sequence);
     const fee = calculateFee(Number(gasLimitFor(gasUsed, this.#context.gasMultiplier)), gasPrice);
@@ -131,7 +140,9 @@ export class AccountSubmitter {
 
   async #sequence(): Promise<{ accountNumber: bigint; sequence: number }> {
     try {
-      return await this.#signing.getSequence(this.account.address);
+      const onChain = await this.#signing.getSequence(this.account.address);
+      const sequence = Math.max(onChain.sequence, this.#expectedSequence ?? 0);
+      return { accountNumber: onChain.accountNumber, sequence };
     } catch (error) {
       if (/does not exist on chain/.test((error as Error).message)) {
         throw new AccountNotFoundError(this.account.address, { cause: error });

@@ -74,6 +74,12 @@ export interface DevnetOptions {
   epochLength?: number;
   /** Worker submission window of the genesis topics, in blocks. @default min(10, epochLength) */
   workerSubmissionWindow?: number;
+  /**
+   * Emissions package to serve: its query paths, type URLs and message fields. The module's
+   * rules are those of `emissions.v9` either way, and the state file does not record the
+   * package. @default "v9"
+   */
+  emissionsVersion?: EmissionsVersion;
   /** @default silentLogger */
   logger?: Logger;
   /** Stops the devnet when aborted. */
@@ -129,7 +135,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     authModule,
     bankModule,
     feemarketModule(params),
-    emissionsModule(EMISSIONS_VERSION),
+    emissionsModule(options.emissionsVersion ?? EMISSIONS_VERSION),
     txServiceModule((bytes) => chain!.simulate(bytes)),
   ], logger);
   chain = new DevnetChain(snapshot, app, logger);

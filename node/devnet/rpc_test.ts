@@ -87,7 +87,8 @@ Deno.test("abci_query of the feemarket gas price returns 10 uallo", async () => 
   assert.equal(result.response.code, 0);
   // GasPriceResponse{price=1 DecCoin}: skip the outer tag and length.
   const price = DecCoin.decode(fromBase64(result.response.value).slice(2));
-  assert.deepEqual(price, { denom: "uallo", amount: "10.000000000000000000" });
+  // LegacyDec atomics: 10 × 10^18.
+  assert.deepEqual(price, { denom: "uallo", amount: "10000000000000000000" });
 });
 
 Deno.test("broadcast_tx_commit waits for the block and returns the result", async () => {

@@ -70,9 +70,13 @@ function encodePrices(prices: DecCoin[]): Uint8Array {
   return writer.finish();
 }
 
-/** Formats a whole number as an SDK LegacyDec string with 18 decimals. */
+// A LegacyDec travels in protobuf as its atomics: the value times 10^18 as an integer string
+// (big.Int MarshalText in cosmossdk.io/math). The point form is for JSON only.
+const LEGACY_DEC_ATOMICS = 10n ** 18n;
+
+/** Formats a whole number as the protobuf form of an SDK LegacyDec. */
 function legacyDec(value: bigint): string {
-  return `${value}.000000000000000000`;
+  return (value * LEGACY_DEC_ATOMICS).toString();
 }
 
 /** Returns the module serving the feemarket GasPrice and GasPrices queries. */

@@ -14,11 +14,13 @@ import {
   Slip10Curve,
   stringToPath,
 } from "@cosmjs/crypto";
-import { toBech32 } from "@cosmjs/encoding";
+import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { validateMnemonic } from "./mnemonic.ts";
 
 /** Bech32 prefix of Allora account addresses. */
 export const ADDRESS_PREFIX = "allo";
+/** Maximum length of a bech32 string (BIP-173). */
+export const BECH32_MAX_LENGTH = 90;
 /** HD path of the account: coin type 118 (the chain sets none of its own), account 0, key 0. */
 export const HD_PATH = "m/44'/118'/0'/0/0";
 
@@ -49,4 +51,28 @@ export async function deriveAccount(mnemonic: string): Promise<Account> {
 /** Returns the `allo1…` address of a compressed secp256k1 public key. */
 export function addressOf(publicKey: Uint8Array): string {
   return toBech32(ADDRESS_PREFIX, ripemd160(sha256(publicKey)));
+}
+
+/**
+ * Decodes a bech32 string into its prefix and data bytes. Call this instead of `fromBech32`:
+ * @cosmjs/encoding 0.39 passes an Infinity length limit by default, which @scure/base 2.4
+ * rejects for every input.
+ *
+ * @throws {Error} when `text` is not valid bech32 of at most {@link BECH32_MAX_LENGTH} characters
+ */
+export function decodeBech32(text: string): { prefix: string; data: Uint8Array } {
+  return fromBech32(text, BECH32_MAX_LENGTH);
+}
+
+/**
+ * Returns whether `text` is an `allo` bech32 address with a valid checksum whose data is one of
+ * `byteLengths` long: 20 for accounts, 32 for module-derived addresses.
+ */
+export function isAlloAddress(text: string, byteLengths: readonly number[] = [20]): boolean {
+  try {
+    const { prefix, data } = decodeBech32(text);
+    return prefix === ADDRESS_PREFIX && byteLengths.includes(data.length);
+  } catch {
+    return false;
+  }
 }

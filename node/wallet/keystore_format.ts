@@ -16,8 +16,8 @@
  *
  * @module
  */
-import { fromBech32, fromHex, toHex } from "@cosmjs/encoding";
-import { ADDRESS_PREFIX } from "./account.ts";
+import { fromHex, toHex } from "@cosmjs/encoding";
+import { ADDRESS_PREFIX, isAlloAddress } from "./account.ts";
 import { WalletError } from "./errors.ts";
 
 /** scrypt cost parameters as stored in the file. */
@@ -59,9 +59,6 @@ const CIPHER_NAME = "aes-256-gcm";
 const NONCE_BYTES = 12;
 const MIN_SALT_BYTES = 16;
 const TAG_BYTES = 16;
-// BIP173 limits a bech32 string to 90 characters.
-const BECH32_MAX_LENGTH = 90;
-const ADDRESS_BYTES = 20;
 
 /** Serializes a keystore as indented JSON with a final newline. */
 export function encodeKeystore(file: KeystoreFile): string {
@@ -102,7 +99,7 @@ export function decodeKeystore(text: string, path: string): KeystoreFile {
   const address = typeof root.address === "string"
     ? root.address
     : fail('field "address" is missing');
-  if (!isAlloraAddress(address)) fail(`field "address" is not an ${ADDRESS_PREFIX}1… address`);
+  if (!isAlloAddress(address)) fail(`field "address" is not an ${ADDRESS_PREFIX}1… address`);
   const createdAt = typeof root.created_at === "string"
     ? root.created_at
     : fail('field "created_at" is missing');
@@ -150,15 +147,4 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 function hexField(value: unknown): Uint8Array<ArrayBuffer> | undefined {
   if (typeof value !== "string" || !/^(?:[0-9a-f]{2})+$/.test(value)) return undefined;
   return fromHex(value);
-}
-
-function isAlloraAddress(value: string): boolean {
-  try {
-    // The explicit limit matters: @cosmjs/encoding 0.39 passes Infinity by default, which
-    // @scure/base 2.4 rejects.
-    const { prefix, data } = fromBech32(value, BECH32_MAX_LENGTH);
-    return prefix === ADDRESS_PREFIX && data.length === ADDRESS_BYTES;
-  } catch {
-    return false;
-  }
 }

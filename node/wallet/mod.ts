@@ -13,7 +13,16 @@
  * @module
  */
 export { generateMnemonic, MNEMONIC_WORD_COUNTS, validateMnemonic } from "./mnemonic.ts";
-export { type Account, ADDRESS_PREFIX, addressOf, deriveAccount, HD_PATH } from "./account.ts";
+export {
+  type Account,
+  ADDRESS_PREFIX,
+  addressOf,
+  BECH32_MAX_LENGTH,
+  decodeBech32,
+  deriveAccount,
+  HD_PATH,
+  isAlloAddress,
+} from "./account.ts";
 export {
   createKeystore,
   type CreateKeystoreOptions,

@@ -15,6 +15,8 @@ import {
   type WorkerSubmissionWindowStatus,
 } from "./query.ts";
 import { emissionsQueryService, type EmissionsVersion } from "./versions.ts";
+import { AbciQueryError } from "../errors.ts";
+import { findErrorCause } from "../error_codes.ts";
 
 /** What `QueryClient.withExtensions(…, setupEmissionsExtension(version))` adds. */
 export interface EmissionsExtension {
@@ -22,7 +24,10 @@ export interface EmissionsExtension {
     readonly version: EmissionsVersion;
     params(): Promise<Params>;
     nextTopicId(): Promise<bigint>;
-    /** Returns the topic, or undefined when the chain has none with this id. */
+    /**
+     * Returns the topic, or undefined when the chain has none with this id. For a missing topic
+     * chains return a `GetTopic` error rather than an empty response, and both mean undefined.
+     */
     topic(topicId: bigint): Promise<TopicInfo | undefined>;
     topicExists(topicId: bigint): Promise<boolean>;
     isWorkerRegistered(topicId: bigint, address: string): Promise<boolean>;
@@ -76,7 +81,13 @@ export function setupEmissionsExtension(
         nextTopicId: async () =>
           (await call<{ nextTopicId: bigint }>("GetNextTopicId", {})).nextTopicId,
         topic: async (topicId) => {
-          const response = await call<GetTopicResponse>("GetTopic", { topicId });
+          let response: GetTopicResponse;
+          try {
+            response = await call<GetTopicResponse>("GetTopic", { topicId });
+          } catch (error) {
+            if (isMissingTopicError(error)) return undefined;
+            throw error;
+          }
           if (response.topic === undefined) return undefined;
           const { topic, weight, effectiveRevenue } = response;
           return { topic, weight, effectiveRevenue };
@@ -101,4 +112,16 @@ export function setupEmissionsExtension(
       },
     };
   };
+}
+
+// GetTopic wraps the store's error, "error getting topic: collections: not found: …", in an sdk
+// code (the devnet uses 18), or fails with emissions code 23 "topic does not exist".
+const MISSING_TOPIC_REGEXP = /\bnot found\b|topic does not exist/i;
+
+/** Returns whether `error` is a GetTopic query failure that means the topic does not exist. */
+function isMissingTopicError(error: unknown): boolean {
+  if (!(error instanceof AbciQueryError)) return false;
+  const cause = findErrorCause(error.code, error.codespace, error.log);
+  if (cause.codespace === "emissions" && cause.code === 23) return true;
+  return error.codespace === "sdk" && MISSING_TOPIC_REGEXP.test(error.log);
 }
