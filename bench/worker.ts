@@ -1,8 +1,8 @@
 /**
- * Latency of one `allora worker` subprocess seen from a scripted head in this process: the
- * roll call (publish to the 202 response), the execute (send to the response) of the
- * embedded inference function with a minimal main.py and with a shell script, and the time
- * the worker takes to re-dial a restarted head.
+ * Latency of one `allora worker` subprocess seen from a scripted head in this process. It
+ * times the roll call (publish to the 202 response) and the execute (send to the response) of
+ * the embedded inference function, once with a minimal main.py and once with a shell script.
+ * It also times how long the worker takes to re-dial a restarted head.
  *
  * Run: `deno run -A bench/worker.ts [--requests 50] [--restarts 5]`
  *
@@ -11,10 +11,10 @@
 import "../node/shim.ts";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Processes } from "../testing/processes.ts";
 import { type ScriptedHead, startScriptedHead, waitUntil } from "../testing/scripted_head.ts";
 import { FUNCTION_ID, FUNCTION_METHOD } from "../node/function/reference.ts";
+import { startWorkerProcess } from "../testing/worker_process.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -25,10 +25,9 @@ const { values } = parseArgs({
 });
 const REQUESTS = Number(values.requests);
 const RESTARTS = Number(values.restarts);
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const TOPIC = "allora-topic-1-worker";
 const MAIN_PY = 'import json\nprint(json.dumps({"infererValue": "1.5"}))\n';
-// The same answer without a Python start-up, to show the worker's own share.
+// The same output without a Python start-up, to show the worker's own share.
 const INFER_SH = '#!/bin/sh\necho \'{"infererValue":"1.5"}\'\n';
 const ENV = [
   { name: "ALLORA_ARG_PARAMS", value: "ETH" },
@@ -44,31 +43,19 @@ function summary(samples: number[]): string {
     `min ${sorted[0].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`;
 }
 
-async function startWorker(processes: Processes, head: ScriptedHead, command: string) {
-  const worker = processes.spawn(`worker (${command})`, [
-    "run",
-    "-A",
-    MAIN,
-    "worker",
-    "--json",
-    "--log-level",
-    "warn",
-    "--port",
-    "0",
-    "--boot-nodes",
-    head.address,
-    "--topic",
-    "1",
-    "--gateway",
-    "http://127.0.0.1:9/{cid}/manifest.json",
-    "--project",
-    processes.tempDir,
-    "--inference-command",
-    command,
-    "--private-key",
-    join(processes.tempDir, command.replaceAll(" ", "_"), "priv.bin"),
-  ]);
-  return { worker, ready: await worker.ready<{ peer_id: string }>() };
+function startWorker(processes: Processes, head: ScriptedHead, command: string) {
+  return startWorkerProcess(processes, {
+    name: `worker (${command})`,
+    headAddress: head.address,
+    project: processes.tempDir,
+    logLevel: "warn",
+    args: [
+      "--inference-command",
+      command,
+      "--private-key",
+      join(processes.tempDir, command.replaceAll(" ", "_"), "priv.bin"),
+    ],
+  });
 }
 
 async function measureRequests(head: ScriptedHead, peerId: string) {

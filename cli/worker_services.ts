@@ -1,13 +1,15 @@
 /**
  * Builds the executor and installer `allora worker` runs with: the WASM runtime and the
- * function store.
+ * function store, which also serves the embedded inference function without any network.
  *
  * @module
  */
 import type { Logger } from "../node/log.ts";
 import type { Executor, Installer } from "../node/worker/ports.ts";
+import { createRuntime } from "../node/runtime/mod.ts";
+import { createFunctionStore } from "../node/store/mod.ts";
+import { embeddedFunctionSource } from "../node/function/package.ts";
 import type { WorkerSettings } from "./worker_options.ts";
-import { CliError } from "./errors.ts";
 
 /** The services a worker process owns; `close` releases them at shutdown. */
 export interface WorkerServices {
@@ -23,18 +25,27 @@ export type CreateWorkerServices = (
 ) => Promise<WorkerServices>;
 
 /**
- * Creates the runtime and the function store for `settings`.
- *
- * @throws {CliError} until the runtime and the store are part of the build
+ * Creates the runtime (one sandbox per execution slot) and the function store of the
+ * workspace.
  */
-export function createWorkerServices(
-  _settings: WorkerSettings,
-  _logger: Logger,
+export async function createWorkerServices(
+  settings: WorkerSettings,
+  logger: Logger,
 ): Promise<WorkerServices> {
-  // TODO(worker): wire node/runtime and node/store here once both modules are on main.
-  return Promise.reject(
-    new CliError(
-      "Cannot start the worker: the WASM runtime and function store are not built in yet",
-    ),
-  );
+  const runtime = await createRuntime({
+    poolSize: settings.concurrency,
+    limits: { timeoutMs: settings.executionTimeoutMs },
+    logger: logger.child({ component: "runtime" }),
+    extensionsDir: settings.extensionsDir,
+    inference: settings.inference,
+    httpAllow: settings.httpAllow,
+  });
+  const store = createFunctionStore({
+    workspace: settings.workspace,
+    gateway: settings.gateway,
+    logger: logger.child({ component: "store" }),
+    validateModule: (bytes) => runtime.validateModule(bytes),
+    sources: [await embeddedFunctionSource()],
+  });
+  return { executor: runtime, installer: store, close: () => runtime.close() };
 }
