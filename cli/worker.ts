@@ -39,8 +39,9 @@ Options (most also a config.yaml key under worker:, settable as ALLORA_WORKER_<K
                            (default: python3 main.py)
   --project DIR            working folder of the inference command (default: the folder of
                            the config file, or the current folder)
-  --http-allow LIST        URL prefixes functions may reach over host HTTP; comma-separated
-                           or repeated (default: none)
+  --http-allow LIST        node limit on the URL prefixes functions may reach over host HTTP,
+                           on top of each request's permissions; comma-separated or repeated
+                           (default: no node limit)
   --execution-timeout DUR  wall-clock limit of one execution, e.g. 10s or 500ms (default: 10s)
   --config FILE            project config (default: config.yaml in the current folder, if any)
 

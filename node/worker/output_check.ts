@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { fromBech32 } from "@cosmjs/encoding";
+import { ADDRESS_PREFIX, isAlloAddress } from "../wallet/account.ts";
 import type { ExecutionResult } from "../p2p/messages.ts";
 import { REJECTED_OUTPUT_KEPT_BYTES } from "./constants.ts";
 
@@ -19,11 +19,6 @@ import { REJECTED_OUTPUT_KEPT_BYTES } from "./constants.ts";
 export const DECIMAL_REGEXP = /^-?\d+(\.\d+)?([eE][+-]?\d{1,3})?$/;
 /** Maximum length of a decimal string. */
 export const MAX_DECIMAL_LENGTH = 100;
-/** Bech32 prefix of Allora account addresses. */
-export const ADDRESS_PREFIX = "allo";
-// BIP-173 length limit. It must be passed explicitly: with its default (Infinity),
-// @cosmjs/encoding 0.39 fromBech32 throws inside @scure/base 2.4 for every input.
-const BECH32_MAX_LENGTH = 90;
 
 /** Outcome of {@link checkInferenceOutput}. */
 export type OutputVerdict =
@@ -100,11 +95,8 @@ function checkAddress(field: string, value: unknown): string | undefined {
   if (typeof value !== "string") {
     return `${field} must be an ${ADDRESS_PREFIX}1… address string, found ${quote(value)}`;
   }
-  try {
-    if (fromBech32(value, BECH32_MAX_LENGTH).prefix === ADDRESS_PREFIX) return undefined;
-  } catch {
-    // Reported below together with a wrong prefix.
-  }
+  // Accounts have 20 bytes of data; module-derived addresses have 32.
+  if (isAlloAddress(value, [20, 32])) return undefined;
   return `${field} is not an ${ADDRESS_PREFIX}1… address: ${quote(value)}`;
 }
 
