@@ -31,8 +31,8 @@ export const STOP_GRACE_MS = 3_000;
 /** Messages handled at the same time; further messages are dropped with a warning. */
 export const MAX_PENDING_MESSAGES = 256;
 
-/** Maximum length of the original stdout kept in stderr when the output check rejects it. */
-export const REJECTED_OUTPUT_KEPT_BYTES = 4_096;
+/** Characters of the original stdout kept in stderr when the output check rejects it. */
+export const REJECTED_OUTPUT_KEPT_CHARS = 4_096;
 
 /** Largest `config.stdin` a worker runs; larger requests get "500" without running. */
 export const MAX_STDIN_BYTES = 1024 * 1024;

@@ -8,7 +8,7 @@
  */
 import { ADDRESS_PREFIX, isAlloAddress } from "../wallet/account.ts";
 import type { ExecutionResult } from "../p2p/messages.ts";
-import { REJECTED_OUTPUT_KEPT_BYTES } from "./constants.ts";
+import { REJECTED_OUTPUT_KEPT_CHARS } from "./constants.ts";
 
 /**
  * A decimal that the chain's `Dec` parses, minus the forms a model has no reason to print. It
@@ -129,7 +129,7 @@ export function applyOutputCheck(result: ExecutionResult): {
   const verdict = checkInferenceOutput(result.result.stdout);
   if (verdict.kind === "valid") return { result, verdict };
   if (verdict.kind === "function-error") return { result: { ...result, code: "500" }, verdict };
-  const original = result.result.stdout.slice(0, REJECTED_OUTPUT_KEPT_BYTES);
+  const original = result.result.stdout.slice(0, REJECTED_OUTPUT_KEPT_CHARS);
   const separator = result.result.stderr === "" || result.result.stderr.endsWith("\n") ? "" : "\n";
   return {
     verdict,
