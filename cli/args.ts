@@ -148,3 +148,9 @@ export function parseDuration(
   }
   return total;
 }
+
+/** Splits repeated flag values and comma lists alike: `--topic a --topic b,c` gives [a, b, c]. */
+export function splitList(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(",")).map((value) => value.trim())
+    .filter((value) => value !== "");
+}

@@ -7,7 +7,7 @@
 import { isIP } from "node:net";
 import { dirname, isAbsolute, join } from "node:path";
 import { type Config, DEFAULT_CONFIG } from "../node/config/config.ts";
-import { parseDuration, parseFlags, parseHostPort, parseInteger } from "./args.ts";
+import { parseDuration, parseFlags, parseHostPort, parseInteger, splitList } from "./args.ts";
 import { UsageError } from "./errors.ts";
 
 /** Everything `allora head` needs to start. */
@@ -174,11 +174,4 @@ function checkAddress(name: string, value: string): string {
     );
   }
   return value;
-}
-
-// Accepts repeated flags and comma lists alike: --topic a --topic b,c → [a, b, c].
-function splitList(values: string[]): string[] {
-  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(
-    (value) => value !== "",
-  );
 }

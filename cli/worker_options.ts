@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { parseDuration, parseFlags, parseInteger } from "./args.ts";
+import { parseDuration, parseFlags, parseInteger, splitList } from "./args.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
@@ -111,12 +111,6 @@ export function parseWorkerFlags(argv: string[]): WorkerFlags {
     executionTimeout: text("execution-timeout"),
     config: text("config"),
   };
-}
-
-/** Splits repeated, comma-separated values and drops empty entries. */
-function splitList(values: readonly string[]): string[] {
-  return values.flatMap((value) => value.split(",")).map((value) => value.trim())
-    .filter((value) => value !== "");
 }
 
 /** A config with `ALLORA_*` variables applied, and the file it came from if any. */
