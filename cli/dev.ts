@@ -13,6 +13,7 @@ import type { Config } from "../node/config/config.ts";
 import { selfCommand } from "../node/dev/self.ts";
 import { ChildStartError, type ReadyEvent, Supervisor } from "../node/dev/supervisor.ts";
 import { describeError } from "../node/log.ts";
+import { httpRequest } from "../node/api/client.ts";
 
 /** Time a head or worker gets to print its ready line. */
 export const READY_TIMEOUT_MS = 60_000;
@@ -249,8 +250,7 @@ async function waitForWorkers(
   const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   while (Date.now() < deadline && !signal.aborted) {
     try {
-      const response = await fetch(`${rest}/metrics`);
-      const text = await response.text();
+      const text = (await httpRequest(`${rest}/metrics`, { timeoutMs: 2_000 })).body;
       const match = /^allora_head_connected_workers\s+(\d+)/m.exec(text);
       if (match && Number(match[1]) >= workers.length) return;
     } catch {

@@ -9,6 +9,7 @@ import type { Command, Context } from "./command.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { loadProjectConfig } from "./project_config.ts";
 import { FUNCTION_ID, FUNCTION_METHOD } from "../node/function/reference.ts";
+import { httpRequest, type HttpResult } from "../node/api/client.ts";
 
 /** Help text of `allora request`. */
 export const HELP = `Usage: allora request [options]
@@ -137,35 +138,27 @@ async function postExecute(
   timeoutMs: number,
 ): Promise<ExecuteResponse> {
   const url = `${head}/api/v1/functions/execute`;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let response: Response;
+  let response: HttpResult;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: controller.signal,
-    });
+    response = await httpRequest(url, { json: body, timeoutMs });
   } catch (error) {
     throw new CliError(`Cannot reach the head at ${head}: ${(error as Error).message}`, {
       hint: "start one with 'allora dev' in a project folder, or pass --head URL",
       cause: error,
     });
-  } finally {
-    clearTimeout(timer);
   }
-  const text = await response.text();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(response.body);
   } catch {
     throw new CliError(
-      `Invalid response from ${url}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`,
+      `Invalid response from ${url}: HTTP ${response.status}, not JSON: ${
+        response.body.slice(0, 200)
+      }`,
     );
   }
-  if (!response.ok) {
-    const message = (parsed as { message?: string }).message ?? text.slice(0, 200);
+  if (response.status < 200 || response.status > 299) {
+    const message = (parsed as { message?: string }).message ?? response.body.slice(0, 200);
     throw new CliError(`The head rejected the request: HTTP ${response.status}: ${message}`);
   }
   return parsed as ExecuteResponse;
