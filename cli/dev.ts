@@ -126,7 +126,8 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
     const rest = headReady.rest ?? `http://${restApi.hostname}:${restApi.port}`;
     await waitForWorkers(rest, workersReady, context.signal);
 
-    io.err(readyBanner(rest, config, workersReady));
+    // With --json the ready line is for programs; the banner is for people.
+    if (!context.global.json) io.err(readyBanner(rest, config, workersReady));
     if (context.global.json) {
       io.out(
         JSON.stringify({
