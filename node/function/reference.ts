@@ -10,6 +10,6 @@
  * `build/allora-inference-function.wasm`. `package_test.ts` fails when the module changes and
  * this value does not, so rebuilding the function means updating it.
  */
-export const FUNCTION_ID = "bafybeicl7suddkhi3hshzyg35h6gusa3f7rmgwvngajq6p7l6uoe7wtffa";
+export const FUNCTION_ID = "bafybeia3nkuqi25c55esvsevcaaaisxgsibs5r55v7rq5ieqrinmtsowcu";
 /** File name of the module inside the package (`method`). */
 export const FUNCTION_METHOD = "allora-inference-function.wasm";

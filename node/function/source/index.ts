@@ -149,8 +149,29 @@ function main(): void {
   process.stdout.write(output + "\n");
 
   // An {"error": …} object from the model or the extension is a failed inference.
-  const parsed = json.JSON.parse(output);
-  if (parsed.isObj && (<json.JSON.Obj>parsed).has("error")) process.exit(1);
+  if (startsWithErrorKey(output)) process.exit(1);
+}
+
+// Checks whether `text` opens a JSON object whose first key is "error". The SDK's JSON parser
+// aborts the module on text that is not JSON, so this reads only the opening. The worker's
+// output check finds an "error" key in any other place.
+function startsWithErrorKey(text: string): bool {
+  let index = skipSpace(text, 0);
+  if (index >= text.length || text.charCodeAt(index) != 0x7b) return false;
+  index = skipSpace(text, index + 1);
+  if (text.substr(index, 7) != '"error"') return false;
+  index = skipSpace(text, index + 7);
+  return index < text.length && text.charCodeAt(index) == 0x3a;
+}
+
+function skipSpace(text: string, from: i32): i32 {
+  let index = from;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code != 0x20 && code != 0x0a && code != 0x0d && code != 0x09) break;
+    index++;
+  }
+  return index;
 }
 
 // With the WASI shim's `exportStart`, top-level code becomes `_start`.
