@@ -11,6 +11,7 @@ import { CliError, UsageError } from "./errors.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
 import { gossipTopicNames } from "../node/worker/topics.ts";
+import { INFERENCE_TIMEOUT_MARGIN_MS } from "../node/worker/constants.ts";
 import { pathExists } from "../node/fs.ts";
 import { applyEnvironment } from "../node/config/environment.ts";
 
@@ -194,6 +195,9 @@ export function resolveWorkerSettings(
     ? parseInteger("--concurrency", flags.concurrency, { min: 1, max: 256 })
     : worker.concurrency;
   const inference = file?.config.inference ?? DEFAULT_CONFIG.inference;
+  const executionTimeoutMs = flags.executionTimeout !== undefined
+    ? parseDuration("--execution-timeout", flags.executionTimeout, { min: 100, max: 600_000 })
+    : worker.execution_timeout_ms;
 
   return {
     bootNodes: parseBootNodes(bootNodeSource.option, bootNodeSource.values),
@@ -221,15 +225,24 @@ export function resolveWorkerSettings(
         ? splitCommand(flags.inferenceCommand)
         : inference.command,
       cwd: path(flags.project, "."),
-      timeoutMs: inference.timeout_ms,
+      timeoutMs: inferenceTimeoutMs(inference.timeout_ms, executionTimeoutMs),
     },
     httpAllow: flags.httpAllow.length > 0 ? flags.httpAllow : worker.http_allow,
-    executionTimeoutMs: flags.executionTimeout !== undefined
-      ? parseDuration("--execution-timeout", flags.executionTimeout, { min: 100, max: 600_000 })
-      : worker.execution_timeout_ms,
+    executionTimeoutMs,
     attributes: { ...worker.attributes },
     configFile: file?.path,
   };
+}
+
+/**
+ * Returns the inference command's timeout: the configured one, lowered to stay
+ * {@link INFERENCE_TIMEOUT_MARGIN_MS} (or half the time, when that is shorter) below the
+ * execution timeout. Otherwise a hanging model ends the whole execution, and the result has
+ * an empty stdout instead of the function's "timed out" error.
+ */
+export function inferenceTimeoutMs(configuredMs: number, executionTimeoutMs: number): number {
+  const margin = Math.min(INFERENCE_TIMEOUT_MARGIN_MS, Math.floor(executionTimeoutMs / 2));
+  return Math.min(configuredMs, executionTimeoutMs - margin);
 }
 
 function parseBootNodes(option: string, values: readonly string[]): BootNode[] {

@@ -5,6 +5,7 @@ import { tempDir } from "../testing/temp_dir.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { parseConfig } from "../node/config/config.ts";
 import {
+  inferenceTimeoutMs,
   loadWorkerConfig,
   parseWorkerFlags,
   type ResolveSources,
@@ -35,7 +36,8 @@ Deno.test("resolveWorkerSettings() applies defaults without flags or file", () =
   assert.deepEqual(settings.inference, {
     command: ["python3", "main.py"],
     cwd: "/work/project",
-    timeoutMs: 10_000,
+    // The configured 10 s, kept 1 s below the 10 s execution timeout.
+    timeoutMs: 9_000,
   });
   assert.equal(settings.executionTimeoutMs, 10_000);
   assert.equal(settings.extensionsDir, undefined);
@@ -180,4 +182,20 @@ Deno.test("loadWorkerConfig() names an invalid variable", async () => {
     CliError,
   );
   assert.match(error.message, /ALLORA_WORKER_PORT/);
+});
+
+Deno.test("inferenceTimeoutMs() stays below the execution timeout", () => {
+  assert.equal(inferenceTimeoutMs(10_000, 10_000), 9_000);
+  assert.equal(inferenceTimeoutMs(3_000, 10_000), 3_000);
+  assert.equal(inferenceTimeoutMs(10_000, 2_500), 1_500);
+  assert.equal(inferenceTimeoutMs(10_000, 1_000), 500);
+  assert.equal(inferenceTimeoutMs(10_000, 100), 50);
+});
+
+Deno.test("resolveWorkerSettings() lowers the inference timeout", () => {
+  const file = fileWith("inference:\n  timeout_ms: 30000\n");
+  const flags = parseWorkerFlags(["--execution-timeout", "4s"]);
+  const settings = resolveWorkerSettings(flags, sources({ file }));
+  assert.equal(settings.executionTimeoutMs, 4_000);
+  assert.equal(settings.inference.timeoutMs, 3_000);
 });

@@ -23,6 +23,11 @@ export const SLOT_WAIT_MS = 10_000;
 
 /** Default wall-clock limit of one execution; below the head's 20 s execution timeout. */
 export const EXECUTION_TIMEOUT_MS = 10_000;
+/**
+ * Time the inference command's timeout stays below the execution timeout, so a hanging model
+ * is stopped while the function can still report "main.py timed out" on stdout.
+ */
+export const INFERENCE_TIMEOUT_MARGIN_MS = 1_000;
 /** Default cap of a function's linear memory, in 64 KiB WebAssembly pages (256 MiB). */
 export const MAX_MEMORY_PAGES = 4_096;
 
