@@ -32,8 +32,10 @@ Options:
   --method FILE          .wasm file in the function (default: config function.method)
   --config FILE          project config (default: ./config.yaml if present)
 
-Exit code 0 when the head answers code 200, 1 for any other code or when it cannot be
-reached, 2 for invalid options. --json prints the head's response as is.
+Exit code 0 when the head answers code 200 and at least one worker returned an inference;
+1 for any other code, when every worker returned an error (main.py failed, timed out or
+printed invalid output), or when the head cannot be reached; 2 for invalid options. --json
+prints the head's response as is.
 
 Example:
   allora request --topic 1 --arg ETH --nodes 3
@@ -129,7 +131,27 @@ export async function runRequest(options: RequestOptions, context: Context): Pro
   const response = await postExecute(head, body, options.timeoutSeconds * 1000 + 60_000);
   if (context.global.json) context.io.out(JSON.stringify(response) + "\n");
   else context.io.out(formatResponse(response));
-  return response.code === "200" ? 0 : 1;
+  return response.code === "200" && hasInference(response) ? 0 : 1;
+}
+
+/**
+ * Returns whether any result is an inference: exit code 0 and a stdout that is not an
+ * `{"error":…}` object. Workers report a failed main.py through the function's stdout, and
+ * the head passes such results on with code 200.
+ */
+export function hasInference(response: ExecuteResponse): boolean {
+  return (response.results ?? []).some((entry) =>
+    entry.result.exit_code === 0 && errorMessage(entry.result.stdout) === undefined
+  );
+}
+
+function errorMessage(stdout: string): string | undefined {
+  try {
+    const value = JSON.parse(stdout);
+    return typeof value?.error === "string" ? value.error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function postExecute(
@@ -174,7 +196,7 @@ export function formatResponse(response: ExecuteResponse): string {
   if (response.message) lines.push(`  ${response.message}`);
   for (const entry of response.results ?? []) {
     const output = entry.result.stdout.trim();
-    let shown = output;
+    let shown = output === "" ? "no output" : output;
     try {
       const value = JSON.parse(output);
       if (typeof value?.infererValue === "string") shown = `inference ${value.infererValue}`;
@@ -187,7 +209,8 @@ export function formatResponse(response: ExecuteResponse): string {
         `${entry.peers.length} peer${entry.peers.length === 1 ? "" : "s"})`,
     );
     for (const peer of entry.peers) lines.push(`    ${peer}`);
-    if (entry.result.stderr.trim() !== "") lines.push(`    stderr: ${entry.result.stderr.trim()}`);
+    const stderr = entry.result.stderr.trim();
+    if (stderr !== "") lines.push(`    stderr: ${stderr.replaceAll("\n", "\n      ")}`);
   }
   return lines.join("\n") + "\n";
 }
