@@ -183,7 +183,11 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof CliError) {
     io.err(`error: ${error.message}\n`);
     if (verbose) { for (const line of formatCauseChain(error)) io.err(`  ${line}\n`); }
-    else if (error.cause !== undefined) io.err(`  caused by: ${describeError(error.cause)}\n`);
+    else if (error.cause !== undefined) {
+      // Many messages already quote their cause, such as a YAML error with its snippet.
+      const cause = describeError(error.cause);
+      if (!error.message.includes(cause)) io.err(`  caused by: ${cause}\n`);
+    }
     if (error.hint) io.err(`hint: ${error.hint}\n`);
     return error.exitCode;
   }

@@ -33,8 +33,10 @@ export async function loadProjectConfig(
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new CliError(error.message, {
-        hint: error.key === ""
+        hint: error.cause instanceof Deno.errors.NotFound
           ? "create a project with 'allora init --name NAME --topic ID --env dev'"
+          : error.key === ""
+          ? `fix the YAML in ${file} at the place shown above`
           : `fix '${error.key}' in ${file}; its schema is config.schema.json beside it`,
         cause: error.cause,
       });
