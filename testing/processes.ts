@@ -190,9 +190,9 @@ export class Processes {
     return process;
   }
 
-  /** Starts any `deno` subprocess in the temp folder. */
-  spawn(name: string, args: string[]): TestProcess {
-    const process = new TestProcess(name, args, { cwd: this.tempDir });
+  /** Starts any `deno` subprocess, in the temp folder unless `options.cwd` names another. */
+  spawn(name: string, args: string[], options: { cwd?: string } = {}): TestProcess {
+    const process = new TestProcess(name, args, { cwd: options.cwd ?? this.tempDir });
     this.all.push(process);
     return process;
   }
