@@ -125,6 +125,11 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
     const workersReady = await Promise.all(workers.map((worker) => worker.ready));
     const rest = headReady.rest ?? `http://${restApi.hostname}:${restApi.port}`;
     await waitForWorkers(rest, workersReady, context.signal);
+    // A Ctrl-C during the start ends here, because an abort listener added now never fires.
+    if (context.signal.aborted) {
+      io.err("stopping the local network\n");
+      return 0;
+    }
 
     // With --json the ready line is for programs; the banner is for people.
     if (!context.global.json) io.err(readyBanner(rest, config, workersReady));
@@ -242,7 +247,8 @@ function checkPortFree(option: string, hostname: string, port: number): void {
   }
 }
 
-// The head's metrics expose how many workers are connected; wait until all are.
+// The head's metrics expose how many workers are connected; wait until all are, or until the
+// signal aborts.
 async function waitForWorkers(
   rest: string,
   workers: ReadyEvent[],
@@ -259,6 +265,7 @@ async function waitForWorkers(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  if (signal.aborted) return;
   throw new CliError(`The workers did not connect to the head within ${CONNECT_TIMEOUT_MS} ms`, {
     hint: "see the worker log lines above",
   });

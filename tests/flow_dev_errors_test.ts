@@ -6,7 +6,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Processes, withProcesses } from "../testing/processes.ts";
-import { assertNoneRunning, createProject, editConfig, runAllora } from "../testing/flow.ts";
+import {
+  assertNoneRunning,
+  createProject,
+  editConfig,
+  NO_CHAIN_ARGS,
+  runAllora,
+} from "../testing/flow.ts";
+import { waitUntil } from "../testing/scripted_head.ts";
 
 interface Failure {
   /** Changes the project or the machine; returns the extra `allora dev` arguments. */
@@ -28,6 +35,7 @@ async function assertDevFails(processes: Processes, failure: Failure): Promise<v
     "127.0.0.1:0",
     "--port",
     "0",
+    ...NO_CHAIN_ARGS,
     ...args,
   ]);
 
@@ -126,4 +134,31 @@ Deno.test("allora dev reports a head that cannot start", async () => {
       hint: /error: Cannot start the local network: head exited with code 1/,
     })
   );
+});
+
+Deno.test("allora dev stops cleanly on SIGTERM during its start", async () => {
+  await withProcesses(async (processes) => {
+    const project = await createProject(processes.tempDir);
+    const dev = runAllora(processes, project, [
+      "dev",
+      "--json",
+      "--workers",
+      "2",
+      "--rest-api",
+      "127.0.0.1:0",
+      "--port",
+      "0",
+      ...NO_CHAIN_ARGS,
+    ]);
+    // The head logs before the workers start, so the signal arrives while dev waits for them.
+    await waitUntil(() => dev.stderr.includes("[head] "), "the head's first log line", 60_000);
+    dev.child.kill("SIGTERM");
+
+    const status = await dev.exited();
+    assert.equal(status.code, 0, dev.stderr);
+    assert.equal(dev.stdout, "", "no ready line");
+    assert.doesNotMatch(dev.stderr, /error:/);
+    assert.match(dev.stderr, /^stopping the local network$/m);
+    await assertNoneRunning(project);
+  });
 });
