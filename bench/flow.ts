@@ -18,6 +18,7 @@ import {
   inferenceBody,
   infererValue,
   MAIN,
+  NO_CHAIN_ARGS,
   runAllora,
 } from "../testing/flow.ts";
 
@@ -84,6 +85,7 @@ function startDev(processes: Processes, project: string, workers: number): TestP
     "127.0.0.1:0",
     "--port",
     "0",
+    ...NO_CHAIN_ARGS,
   ]);
 }
 

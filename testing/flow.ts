@@ -14,11 +14,19 @@ import type { HeadReady, Processes, TestProcess } from "./processes.ts";
 import { FUNCTION_ID, FUNCTION_METHOD } from "../node/function/reference.ts";
 import { httpRequest } from "../node/api/client.ts";
 import type { ExecuteResponse } from "../cli/request.ts";
+import { HELP as DEV_HELP } from "../cli/dev.ts";
 
 /** The `allora` entry point, for `deno run -A MAIN …`. */
 export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** Time a request may take when the machine is busy, roll-call window included. */
 export const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Arguments that keep `allora dev` to the head and workers. Once `allora dev` starts a local
+ * chain by default it takes `--no-chain`; these tests and benchmarks leave the chain out.
+ * TODO: pass `--no-chain` unconditionally once every branch has it.
+ */
+export const NO_CHAIN_ARGS: string[] = DEV_HELP.includes("--no-chain") ? ["--no-chain"] : [];
 
 /** The ready line of `allora dev --json`. */
 export interface DevReady {
@@ -110,6 +118,7 @@ export async function startDev(
     "127.0.0.1:0",
     "--port",
     "0",
+    ...NO_CHAIN_ARGS,
     ...args,
   ], { cwd: project });
   return { process, ready: await process.ready<DevReady>() };
