@@ -13,12 +13,13 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { Processes, type TestProcess } from "../testing/processes.ts";
 import {
+  devArgs,
   type DevReady,
   execute,
   inferenceBody,
   infererValue,
+  initArgs,
   MAIN,
-  NO_CHAIN_ARGS,
   runAllora,
 } from "../testing/flow.ts";
 
@@ -59,34 +60,15 @@ async function exitedOk(process: TestProcess): Promise<void> {
 }
 
 function initProject(processes: Processes, project: string): Promise<void> {
-  return exitedOk(runAllora(processes, processes.tempDir, [
-    "init",
-    "--name",
-    "bench",
-    "--topic",
-    "1",
-    "--env",
-    "dev",
-    "--dir",
-    project,
-    "--yes",
-  ]));
+  return exitedOk(runAllora(processes, processes.tempDir, initArgs(project, "bench")));
 }
 
 function startDev(processes: Processes, project: string, workers: number): TestProcess {
-  return runAllora(processes, project, [
-    "dev",
-    "--json",
-    "--log-level",
-    "warn",
-    "--workers",
-    String(workers),
-    "--rest-api",
-    "127.0.0.1:0",
-    "--port",
-    "0",
-    ...NO_CHAIN_ARGS,
-  ]);
+  return runAllora(
+    processes,
+    project,
+    devArgs(["--log-level", "warn", "--workers", String(workers)]),
+  );
 }
 
 /** Durations of the steps from init to the first inference. */

@@ -79,11 +79,15 @@ export function inferenceBody(
   };
 }
 
+/** Returns the arguments of `allora init` for a dev project of topic 1 in `dir`. */
+export function initArgs(dir: string, name = "flow"): string[] {
+  return ["init", "--name", name, "--topic", "1", "--env", "dev", "--dir", dir, "--yes"];
+}
+
 /** Runs `allora init --env dev` in-process into `<parent>/<name>` and returns the folder. */
 export async function createProject(parent: string, name = "flow"): Promise<string> {
   const dir = join(parent, name);
-  const argv = ["init", "--name", name, "--topic", "1", "--env", "dev", "--dir", dir, "--yes"];
-  const result = await runCli(argv);
+  const result = await runCli(initArgs(dir, name));
   assert.equal(result.code, 0, `allora init failed: ${result.stderr}`);
   return dir;
 }
@@ -100,27 +104,20 @@ export async function editConfig(
 }
 
 /**
- * Starts `allora dev --json` in `project` with free ports and waits for its ready line. More
- * arguments follow the defaults, so a later `--rest-api` or `--port` wins.
+ * Returns the arguments of `allora dev --json` with free ports and without the local chain,
+ * then `args`, so a later `--rest-api` or `--port` wins.
  */
+export function devArgs(args: string[] = []): string[] {
+  return ["dev", "--json", "--rest-api", "127.0.0.1:0", "--port", "0", ...NO_CHAIN_ARGS, ...args];
+}
+
+/** Starts `allora dev` in `project` with {@link devArgs} and waits for its ready line. */
 export async function startDev(
   processes: Processes,
   project: string,
   args: string[] = [],
 ): Promise<{ process: TestProcess; ready: DevReady }> {
-  const process = processes.spawn("allora dev", [
-    "run",
-    "-A",
-    MAIN,
-    "dev",
-    "--json",
-    "--rest-api",
-    "127.0.0.1:0",
-    "--port",
-    "0",
-    ...NO_CHAIN_ARGS,
-    ...args,
-  ], { cwd: project });
+  const process = runAllora(processes, project, devArgs(args));
   return { process, ready: await process.ready<DevReady>() };
 }
 

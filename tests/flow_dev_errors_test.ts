@@ -9,8 +9,8 @@ import { type Processes, withProcesses } from "../testing/processes.ts";
 import {
   assertNoneRunning,
   createProject,
+  devArgs,
   editConfig,
-  NO_CHAIN_ARGS,
   runAllora,
 } from "../testing/flow.ts";
 import { waitUntil } from "../testing/scripted_head.ts";
@@ -26,18 +26,7 @@ interface Failure {
 async function assertDevFails(processes: Processes, failure: Failure): Promise<void> {
   const project = await createProject(processes.tempDir);
   const args = await failure.arrange(project);
-  const dev = runAllora(processes, project, [
-    "dev",
-    "--json",
-    "--workers",
-    "2",
-    "--rest-api",
-    "127.0.0.1:0",
-    "--port",
-    "0",
-    ...NO_CHAIN_ARGS,
-    ...args,
-  ]);
+  const dev = runAllora(processes, project, devArgs(["--workers", "2", ...args]));
 
   const status = await dev.exited();
   assert.equal(status.code, 1);
@@ -139,17 +128,7 @@ Deno.test("allora dev reports a head that cannot start", async () => {
 Deno.test("allora dev stops cleanly on SIGTERM during its start", async () => {
   await withProcesses(async (processes) => {
     const project = await createProject(processes.tempDir);
-    const dev = runAllora(processes, project, [
-      "dev",
-      "--json",
-      "--workers",
-      "2",
-      "--rest-api",
-      "127.0.0.1:0",
-      "--port",
-      "0",
-      ...NO_CHAIN_ARGS,
-    ]);
+    const dev = runAllora(processes, project, devArgs(["--workers", "2"]));
     // The head logs before the workers start, so the signal arrives while dev waits for them.
     await waitUntil(() => dev.stderr.includes("[head] "), "the head's first log line", 60_000);
     dev.child.kill("SIGTERM");
