@@ -140,8 +140,14 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const topic = name === "help"
         ? commands.find((command) => command.name === rest[0])
         : undefined;
+      if (name === undefined && !split.help) {
+        // No command is a usage error: the help goes to stderr so stdout stays empty.
+        io.err(rootHelp(commands));
+        io.err("error: missing command\n");
+        return 2;
+      }
       io.out(topic ? topic.helpFor?.(rest.slice(1)) ?? topic.help : rootHelp(commands));
-      return name === undefined && !split.help ? 2 : 0;
+      return 0;
     }
     const command = commands.find((candidate) => candidate.name === name);
     if (command === undefined) {
@@ -183,7 +189,11 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof CliError) {
     io.err(`error: ${error.message}\n`);
     if (verbose) { for (const line of formatCauseChain(error)) io.err(`  ${line}\n`); }
-    else if (error.cause !== undefined) io.err(`  caused by: ${describeError(error.cause)}\n`);
+    else if (error.cause !== undefined) {
+      // Many errors already quote their cause's message; repeating it adds nothing.
+      const cause = describeError(error.cause);
+      if (!error.message.includes(cause)) io.err(`  caused by: ${cause}\n`);
+    }
     if (error.hint) io.err(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
