@@ -10,6 +10,7 @@ import { CliError, EXIT_FAILURE, formatCauseChain, UsageError } from "./errors.t
 import { type Io, processIo } from "./io.ts";
 import { VERSION } from "./version.ts";
 import { COMMANDS } from "./commands.ts";
+import { EXIT_WITH_PARENT_ENV } from "../node/dev/supervisor.ts";
 
 /** Root help text. */
 export function rootHelp(commands: readonly Command[] = COMMANDS): string {
@@ -203,7 +204,10 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
   return EXIT_FAILURE;
 }
 
-/** An AbortSignal aborted by the first SIGINT or SIGTERM. */
+/**
+ * An AbortSignal aborted by the first SIGINT or SIGTERM, or, when {@link EXIT_WITH_PARENT_ENV}
+ * is "1", by the end of standard input.
+ */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
@@ -213,6 +217,20 @@ function shutdownSignal(): AbortSignal {
     } catch {
       // Signals cannot be listened to on some platforms; Ctrl-C then ends the process directly.
     }
+  }
+  if (Deno.env.get(EXIT_WITH_PARENT_ENV) === "1") {
+    // The supervising parent holds our stdin open; end of input means it is gone, even if it
+    // died from SIGKILL and could not forward a signal.
+    (async () => {
+      try {
+        for await (const _ of Deno.stdin.readable) {
+          // Ignore input: only its end matters.
+        }
+      } catch {
+        // A read error means the pipe is gone as well.
+      }
+      controller.abort(new Error("parent process exited"));
+    })();
   }
   return controller.signal;
 }
