@@ -23,7 +23,10 @@ Deno.test("loadProjectConfig() hints at allora init for a missing file", async (
 Deno.test("loadProjectConfig() hints at the YAML for a syntax error", async () => {
   const error = await loadError("name: demo\ntopic: [\n");
   assert.match(error.message, /^Cannot parse .*config\.yaml: /);
-  assert.match(error.hint ?? "", /^fix the YAML in .*config\.yaml at the place shown above$/);
+  assert.match(
+    error.hint ?? "",
+    /^fix the YAML syntax of .*config\.yaml at the place the message names$/,
+  );
 });
 
 Deno.test("loadProjectConfig() hints at the invalid key", async () => {

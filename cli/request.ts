@@ -32,10 +32,10 @@ Options:
   --method FILE          .wasm file in the function (default: config function.method)
   --config FILE          project config (default: ./config.yaml if present)
 
-Exit code 0 when the head answers code 200 and at least one worker returned an inference;
-1 for any other code, when every worker returned an error (main.py failed, timed out or
-printed invalid output), or when the head cannot be reached; 2 for invalid options. --json
-prints the head's response as is.
+Exit code 0 when the head answers code 200 and the most common answer is an inference
+(exit code 0 and no {"error":…} output); 1 for any other code, when main.py failed, timed out
+or printed invalid output on that answer, or when the head cannot be reached; 2 for invalid
+options. --json prints the head's response as is.
 
 Example:
   allora request --topic 1 --arg ETH --nodes 3
@@ -131,27 +131,7 @@ export async function runRequest(options: RequestOptions, context: Context): Pro
   const response = await postExecute(head, body, options.timeoutSeconds * 1000 + 60_000);
   if (context.global.json) context.io.out(JSON.stringify(response) + "\n");
   else context.io.out(formatResponse(response));
-  return response.code === "200" && hasInference(response) ? 0 : 1;
-}
-
-/**
- * Returns whether any result is an inference: exit code 0 and a stdout that is not an
- * `{"error":…}` object. Workers report a failed main.py through the function's stdout, and
- * the head passes such results on with code 200.
- */
-export function hasInference(response: ExecuteResponse): boolean {
-  return (response.results ?? []).some((entry) =>
-    entry.result.exit_code === 0 && errorMessage(entry.result.stdout) === undefined
-  );
-}
-
-function errorMessage(stdout: string): string | undefined {
-  try {
-    const value = JSON.parse(stdout);
-    return typeof value?.error === "string" ? value.error : undefined;
-  } catch {
-    return undefined;
-  }
+  return requestSucceeded(response) ? 0 : 1;
 }
 
 async function postExecute(
@@ -186,6 +166,34 @@ async function postExecute(
   return parsed as ExecuteResponse;
 }
 
+/**
+ * Tells whether a request produced an inference: code 200 and a most common answer (the head
+ * sorts answers by frequency) whose run exited with 0 without an `{"error":…}` stdout. Workers
+ * report a failed main.py or a rejected output through that stdout, with exit code 0 when the
+ * function itself ran to its end.
+ */
+export function requestSucceeded(response: ExecuteResponse): boolean {
+  const answer = response.results?.[0]?.result;
+  return response.code === "200" && answer?.exit_code === 0 &&
+    errorMessage(answer.stdout) === undefined;
+}
+
+function errorMessage(stdout: string): string | undefined {
+  try {
+    const value = JSON.parse(stdout);
+    return typeof value?.error === "string" ? value.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Exit codes the worker runtime uses for its own limits (see docs/runtime.md).
+const RUNTIME_EXIT_REASONS: Record<number, string> = {
+  14: "output or resource limit exceeded",
+  15: "timed out",
+  128: "invalid module",
+};
+
 /** Renders an execute response for people: code, then each distinct answer and its peers. */
 export function formatResponse(response: ExecuteResponse): string {
   const selected = response.cluster?.peers?.length ?? 0;
@@ -204,8 +212,13 @@ export function formatResponse(response: ExecuteResponse): string {
     } catch {
       // Not JSON: show the raw output.
     }
+    const exitCode = entry.result.exit_code;
+    if (exitCode !== 0) {
+      const reason = RUNTIME_EXIT_REASONS[exitCode];
+      shown = `failed${reason ? ` (${reason})` : ""}: ${shown}`;
+    }
     lines.push(
-      `  ${shown}  (exit ${entry.result.exit_code}; ${entry.frequency.toFixed(0)}% of answers; ` +
+      `  ${shown}  (exit ${exitCode}; ${entry.frequency.toFixed(0)}% of answers; ` +
         `${entry.peers.length} peer${entry.peers.length === 1 ? "" : "s"})`,
     );
     for (const peer of entry.peers) lines.push(`    ${peer}`);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { type ExecuteResponse, formatResponse, hasInference } from "./request.ts";
+import { type ExecuteResponse, formatResponse, requestSucceeded } from "./request.ts";
 
 const PEER = "12D3KooWJpVjhD967pEdPzAhTSC2QgPab88TF45dfYkjQQ1Ft15R";
 
+/** A code 200 response whose answers are in the given order, most common first. */
 function response(...results: [stdout: string, exitCode: number, stderr?: string][]) {
   return {
     code: "200",
@@ -16,15 +17,15 @@ function response(...results: [stdout: string, exitCode: number, stderr?: string
   } satisfies ExecuteResponse;
 }
 
-Deno.test("hasInference() accepts one successful result among errors", () => {
-  const mixed = response(['{"error":"main.py exited with code 1"}', 1], [
-    '{"infererValue":"2"}',
-    0,
+Deno.test("requestSucceeded() accepts an inference as the top answer", () => {
+  const mixed = response(['{"infererValue":"2"}', 0], [
+    '{"error":"main.py exited with code 1"}',
+    1,
   ]);
-  assert.equal(hasInference(mixed), true);
+  assert.equal(requestSucceeded(mixed), true);
 });
 
-Deno.test("hasInference() rejects results that are all errors", () => {
+Deno.test("requestSucceeded() rejects a failed top answer", () => {
   const cases: [string, number][] = [
     ['{"error":"main.py exited with code 1","stderr":"Traceback"}', 1],
     ['{"error":"invalid inference output: infererValue is not a decimal: \\"x\\""}', 0],
@@ -32,9 +33,10 @@ Deno.test("hasInference() rejects results that are all errors", () => {
     ["prediction: 3.2\n", 255],
   ];
   for (const result of cases) {
-    assert.equal(hasInference(response(result)), false, JSON.stringify(result));
+    assert.equal(requestSucceeded(response(result)), false, JSON.stringify(result));
   }
-  assert.equal(hasInference({ code: "200" }), false);
+  assert.equal(requestSucceeded({ code: "200" }), false);
+  assert.equal(requestSucceeded({ ...response(['{"infererValue":"2"}', 0]), code: "206" }), false);
 });
 
 Deno.test("formatResponse() shows errors and indents stderr", () => {
@@ -49,8 +51,11 @@ Deno.test("formatResponse() shows errors and indents stderr", () => {
   assert.match(text, /^request r1: code 200, 2 workers selected\n/);
   assert.match(
     text,
-    /\n {2}error: main\.py exited with code 1 {2}\(exit 1; 50% of answers; 1 peer\)\n/,
+    /\n {2}failed: error: main\.py exited with code 1 {2}\(exit 1; 50% of answers; 1 peer\)\n/,
   );
   assert.match(text, /\n {4}stderr: Traceback \(most recent call last\):\n {6}ValueError\n/);
-  assert.match(text, /\n {2}no output {2}\(exit 15; 50% of answers; 1 peer\)\n/);
+  assert.match(
+    text,
+    /\n {2}failed \(timed out\): no output {2}\(exit 15; 50% of answers; 1 peer\)\n/,
+  );
 });

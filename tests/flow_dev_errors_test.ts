@@ -81,7 +81,7 @@ Deno.test("allora dev rejects config.yaml with a YAML error", async () => {
         return [];
       },
       error: /error: Cannot parse .*config\.yaml: /,
-      hint: /hint: fix the YAML in .*config\.yaml/,
+      hint: /hint: fix the YAML syntax of .*config\.yaml/,
     })
   );
 });
