@@ -187,27 +187,33 @@ export async function execute(
 }
 
 /**
- * Sends `body` until the head responds with a code other than "408" (roll call failed), for
- * workers that are still connecting or subscribing, and returns that response.
+ * Sends inference requests with `number_of_nodes` -1 until the cluster is exactly `peers`,
+ * for workers that are still connecting or subscribing, and returns that response. With -1
+ * every worker that accepts the roll call gets the execute. A roll call for N workers that
+ * fails would instead leave a slot reserved for 35 s on each worker that accepted, and
+ * retrying such requests can keep every slot reserved.
  */
-export async function executeWhenServed(
+export async function executeWhenServedBy(
   rest: string,
-  body: unknown,
+  peers: readonly string[],
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ExecuteResponse> {
+  const body = inferenceBody("ETH", { number_of_nodes: -1, timeout: 2 });
+  const expected = JSON.stringify([...peers].sort());
   const deadline = Date.now() + timeoutMs;
   while (true) {
-    let answer: ExecuteResponse | undefined;
+    let response: ExecuteResponse | undefined;
     try {
-      answer = (await execute(rest, body)).body;
+      response = (await execute(rest, body)).body;
     } catch {
       // The head is not listening yet.
     }
-    if (answer !== undefined && answer.code !== "408") return answer;
+    const cluster = JSON.stringify([...response?.cluster?.peers ?? []].sort());
+    if (response?.code === "200" && cluster === expected) return response;
     if (Date.now() > deadline) {
       throw new Error(
-        `Head ${rest} did not serve the request within ${timeoutMs} ms; last response: ${
-          JSON.stringify(answer)
+        `Head ${rest} did not reach workers ${expected} within ${timeoutMs} ms; last response: ${
+          JSON.stringify(response)
         }`,
       );
     }
