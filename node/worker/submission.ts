@@ -20,7 +20,7 @@ import {
   submitWorkerPayload,
   type WorkerOutput,
 } from "../chain/mod.ts";
-import { type Logger } from "../log.ts";
+import type { Logger } from "../log.ts";
 import type { NonceRecord } from "../nonce_record.ts";
 import { sleep, withDeadline } from "../head/wait.ts";
 import type { ChainSession } from "./chain_session.ts";
