@@ -31,7 +31,24 @@ export interface WorkerFlags {
   project?: string;
   httpAllow: string[];
   executionTimeout?: string;
+  wallet?: string;
+  noChain: boolean;
+  chainRpc?: string;
   config?: string;
+}
+
+/** How the worker reaches the chain; see cli/worker_chain.ts for when it does. */
+export interface WorkerChainSettings {
+  /** False with `--no-chain`: the worker never connects. */
+  enabled: boolean;
+  /** CometBFT RPC URL. */
+  rpc: string;
+  emissionsVersion: string;
+  gasPrice: string;
+  /** Keystore of the chain wallet, absolute. */
+  keystore: string;
+  /** Whether `--wallet` named the keystore, which makes a missing keystore an error. */
+  keystoreGiven: boolean;
 }
 
 /** Everything the worker needs to start, with paths made absolute. */
@@ -54,6 +71,7 @@ export interface WorkerSettings {
   httpAllow: string[];
   executionTimeoutMs: number;
   attributes: Record<string, string>;
+  chain: WorkerChainSettings;
   /** The config file that was read, if any. */
   configFile?: string;
 }
@@ -80,6 +98,9 @@ const FLAG_SPEC = {
   project: { type: "string" },
   "http-allow": { type: "string", multiple: true },
   "execution-timeout": { type: "string" },
+  wallet: { type: "string" },
+  "no-chain": { type: "boolean" },
+  "chain-rpc": { type: "string" },
   config: { type: "string" },
 } as const;
 
@@ -109,6 +130,9 @@ export function parseWorkerFlags(argv: string[]): WorkerFlags {
     project: text("project"),
     httpAllow: list("http-allow"),
     executionTimeout: text("execution-timeout"),
+    wallet: text("wallet"),
+    noChain: values["no-chain"] === true,
+    chainRpc: text("chain-rpc"),
     config: text("config"),
   };
 }
@@ -228,7 +252,31 @@ export function resolveWorkerSettings(
       ? parseDuration("--execution-timeout", flags.executionTimeout, { min: 100, max: 600_000 })
       : worker.execution_timeout_ms,
     attributes: { ...worker.attributes },
+    chain: resolveChain(flags, file?.config.chain ?? DEFAULT_CONFIG.chain, path),
     configFile: file?.path,
+  };
+}
+
+function resolveChain(
+  flags: WorkerFlags,
+  chain: Config["chain"],
+  path: (flag: string | undefined, fromFile: string) => string,
+): WorkerChainSettings {
+  const rpc = flags.chainRpc ?? chain.rpc;
+  if (!/^https?:\/\/[^/]/.test(rpc)) {
+    throw new UsageError(
+      `Invalid value for ${
+        flags.chainRpc ? "--chain-rpc" : "chain.rpc"
+      }: '${rpc}' (expected an http:// or https:// URL)`,
+    );
+  }
+  return {
+    enabled: !flags.noChain,
+    rpc,
+    emissionsVersion: chain.emissions_version,
+    gasPrice: chain.gas_price,
+    keystore: path(flags.wallet, chain.wallet),
+    keystoreGiven: flags.wallet !== undefined,
   };
 }
 

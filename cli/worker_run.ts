@@ -15,6 +15,7 @@ import { startWorkerNode } from "../node/worker/node.ts";
 import type { Installer } from "../node/worker/ports.ts";
 import type { WorkerSettings } from "./worker_options.ts";
 import { type CreateWorkerServices, createWorkerServices } from "./worker_services.ts";
+import { startWorkerChain } from "./worker_chain.ts";
 
 /**
  * Runs a worker until `context.signal` aborts, then stops it and returns exit code 0.
@@ -36,6 +37,7 @@ export async function runWorker(
     });
   }
 
+  const chain = await startWorkerChain(settings, context);
   const services = await createServices(settings, logger);
   try {
     const functions = await installLocalFunctions(settings, services.installer, context);
@@ -49,13 +51,20 @@ export async function runWorker(
       concurrency: settings.concurrency,
       attributes: settings.attributes,
       limits: { timeoutMs: settings.executionTimeoutMs },
+      payloads: chain?.submitter,
       logger,
     });
-    printReady(context, { peerId: node.peerId, multiaddrs: node.multiaddrs(), functions });
+    printReady(context, {
+      peerId: node.peerId,
+      multiaddrs: node.multiaddrs(),
+      functions,
+      address: chain?.account.address,
+    });
 
     await aborted(context.signal);
     await node.stop();
   } finally {
+    await chain?.close();
     await services.close();
   }
   return 0;
@@ -118,7 +127,7 @@ async function listen(
 
 function printReady(
   context: Context,
-  ready: { peerId: string; multiaddrs: string[]; functions: string[] },
+  ready: { peerId: string; multiaddrs: string[]; functions: string[]; address?: string },
 ): void {
   if (context.global.json) {
     context.io.out(
@@ -127,12 +136,14 @@ function printReady(
         peer_id: ready.peerId,
         multiaddrs: ready.multiaddrs,
         functions: ready.functions,
+        ...(ready.address !== undefined && { address: ready.address }),
       }) + "\n",
     );
     return;
   }
   context.io.out(`worker ${ready.peerId} ready\n`);
   for (const address of ready.multiaddrs) context.io.out(`  listening on ${address}\n`);
+  if (ready.address !== undefined) context.io.out(`  chain account ${ready.address}\n`);
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
