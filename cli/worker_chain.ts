@@ -94,7 +94,7 @@ async function resolveAccount(
   settings: WorkerSettings,
   context: Context,
 ): Promise<ChainAccount | undefined> {
-  const { io, logger } = context;
+  const { logger } = context;
   const { enabled, keystore, keystoreGiven } = settings.chain;
   if (!enabled) {
     logger.info("running without a chain (--no-chain); payloads are not submitted");
