@@ -69,9 +69,20 @@ export async function startWorkerChain(
   }
 
   const { rpc, emissionsVersion, gasPrice } = settings.chain;
-  const session = ChainSession.start({ rpc, emissionsVersion, gasPrice, account, topics, logger });
   const record = await NonceRecord.open(join(settings.workspace, SUBMISSION_RECORD_FILE), {
     logger,
+  });
+  const session = ChainSession.start({
+    rpc,
+    emissionsVersion,
+    gasPrice,
+    account,
+    topics,
+    logger,
+    // Nonces above the chain's height come from an earlier chain, such as a new devnet.
+    onConnect: async (client) => {
+      await record.dropAbove(BigInt((await client.status()).height));
+    },
   });
   const submitter = new PayloadSubmitter({ session, record, logger });
   logger.info("submitting payloads to the chain", {

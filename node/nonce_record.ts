@@ -96,6 +96,24 @@ export class NonceRecord {
   }
 
   /**
+   * Removes the entries above `height` and writes the file. A nonce is a block height, so
+   * entries above the chain's height belong to an earlier chain, e.g. a devnet started anew.
+   *
+   * @returns the number of entries removed
+   */
+  async dropAbove(height: bigint): Promise<number> {
+    const stale = [...this.#entries].filter(([, entry]) => entry.nonce > height);
+    if (stale.length === 0) return 0;
+    for (const [key] of stale) this.#entries.delete(key);
+    this.#logger.warn("forgetting recorded nonces above the chain height; the chain was reset", {
+      height,
+      forgotten: stale.length,
+    });
+    await this.#persist();
+    return stale.length;
+  }
+
+  /**
    * Records a nonce (replacing an earlier entry for it), drops the oldest entries beyond the
    * limit and writes the file. A failed write is logged, not thrown: the entry still counts
    * in memory.
@@ -107,6 +125,10 @@ export class NonceRecord {
     while (this.#entries.size > this.#maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
+    await this.#persist();
+  }
+
+  async #persist(): Promise<void> {
     if (this.path === undefined) return;
     const text = this.#serialize();
     const path = this.path;

@@ -77,3 +77,16 @@ Deno.test("NonceRecord keeps entries in memory when the file cannot be written",
   assert.ok(record.has(1n, 5n));
   assert.equal(lines.filter((line) => /cannot write the nonce record/.test(line)).length, 1);
 });
+
+Deno.test("NonceRecord.dropAbove() forgets nonces of a reset chain", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "record.json");
+  const record = await NonceRecord.open(path);
+  for (const nonce of [10n, 20n, 30n]) await record.add({ topicId: 1n, nonce, outcome: "landed" });
+
+  assert.equal(await record.dropAbove(30n), 0);
+  assert.equal(await record.dropAbove(15n), 2);
+  assert.equal(record.latest(1n), 10n);
+  const reopened = await NonceRecord.open(path);
+  assert.deepEqual([reopened.has(1n, 10n), reopened.has(1n, 20n)], [true, false]);
+});

@@ -128,6 +128,56 @@ Deno.test("allora worker submits a nonce once, also across a restart", async () 
   });
 });
 
+Deno.test("allora worker forgets the nonces of an earlier chain", async () => {
+  await withProcesses(async (processes) => {
+    const wallet = await prepare(processes.tempDir);
+    // The record of a worker that served a chain which has since been started anew.
+    const record = {
+      format: 1,
+      entries: [12, 24].map((nonce) => ({
+        topic: "1",
+        nonce: String(nonce),
+        outcome: "landed",
+        time: "2026-01-01T00:00:00.000Z",
+      })),
+    };
+    await Deno.mkdir(join(processes.tempDir, "workspace"));
+    await Deno.writeTextFile(
+      join(processes.tempDir, "workspace", "submissions.json"),
+      JSON.stringify(record),
+    );
+    await using devnet = await startTestDevnet({
+      blockTimeMs: 0,
+      epochLength: EPOCH,
+      workerSubmissionWindow: EPOCH,
+      fund: [{ address: wallet.address, amount: 10n ** 18n }],
+    });
+    using _committer = commitPending(devnet);
+    const head = await startScriptedHead();
+    try {
+      const { process, ready } = await startWorker(processes, head, devnet, wallet);
+      await waitUntil(
+        () => process.stderr.includes("registered worker in topic"),
+        "the worker to register",
+      );
+      assert.match(
+        process.stderr,
+        /forgetting recorded nonces above the chain height; the chain was reset height=1 forgotten=2/,
+      );
+
+      produceBlocksTo(devnet, EPOCH);
+      await execute(head, ready.peer_id, "request-1", EPOCH);
+      await waitUntil(
+        () => process.stderr.includes("payload landed on chain"),
+        "the payload to land",
+        60_000,
+      );
+    } finally {
+      await head.stop();
+    }
+  });
+});
+
 Deno.test("allora worker without a wallet serves and submits nothing", async () => {
   await withProcesses(async (processes) => {
     await Deno.writeTextFile(join(processes.tempDir, "main.py"), MAIN_PY);

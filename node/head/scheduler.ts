@@ -149,6 +149,9 @@ export class NonceScheduler {
   async #pollTopic({ topicId, defaultArg }: ScheduledTopic): Promise<void> {
     const { record, chain } = this.#options;
     const { nonces, height, window } = await chain.topicNonces(topicId, this.#controller.signal);
+    // NOTE: a chain reset is noticed only while its height is below the recorded nonces, so
+    // nonces it reaches while the head cannot read it may be taken for old ones.
+    await record.dropAbove(height);
     const nonce = nonces[0];
     if (nonce === undefined || record.has(topicId, nonce)) return;
     const latest = record.latest(topicId);

@@ -177,3 +177,15 @@ Deno.test("NonceScheduler logs a failed request with its reason", async () => {
   assert.match(failed, /WARN/);
   assert.match(failed, /code=408 .*reason="roll call timed out"/);
 });
+
+Deno.test("NonceScheduler starts over when the chain is reset", async () => {
+  const { chain, requests, scheduler } = await setUp();
+  chain.answers.push(open(120n), open(10n, 12n));
+  await scheduler.poll();
+  await scheduler.poll();
+  await scheduler.settled();
+  assert.deepEqual(
+    requests.map((request) => request.config?.env_vars?.[1].value),
+    ["120", "10"],
+  );
+});

@@ -40,6 +40,8 @@ export interface ChainSessionOptions {
   registrationRetryMs?: number;
   /** Jitter source of the reconnect delays. @default Math.random */
   random?: () => number;
+  /** Runs once connected, before the registration; a failure is logged, not thrown. */
+  onConnect?: (client: ChainClient) => Promise<void>;
 }
 
 /** Whether payloads for a topic can be sent now, and with which client. */
@@ -144,6 +146,9 @@ export class ChainSession {
     const client = await this.#connect();
     if (client === undefined) return;
     this.#client = client;
+    await this.#options.onConnect?.(client).catch((error) =>
+      this.#logger.warn("chain connection hook failed", { error })
+    );
     const balance = await client.balance(this.account.address).catch(() => undefined);
     this.#logger.info("connected to the chain", {
       rpc: this.#options.rpc,
