@@ -16,13 +16,8 @@ import { selfCommand } from "../node/dev/self.ts";
 import { ChildStartError, type ReadyEvent, Supervisor } from "../node/dev/supervisor.ts";
 import { describeError } from "../node/log.ts";
 import { httpRequest } from "../node/api/client.ts";
-import {
-  chainBanner,
-  type DevChain,
-  devChainPort,
-  headChainArgs,
-  startDevChain,
-} from "./dev_chain.ts";
+import { devChainPort, headChainArgs, startDevChain } from "./dev_chain.ts";
+import { readyBanner, readyLine } from "./dev_banner.ts";
 
 /** Time a head or worker gets to print its ready line. */
 export const READY_TIMEOUT_MS = 60_000;
@@ -131,11 +126,9 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
       logger,
       signal: context.signal,
     });
-    const head = supervisor.start({
-      name: "head",
-      command: selfCommand([
-        "head",
-        "--json",
+    const headReady = await startHead(supervisor, {
+      root,
+      args: [
         ...logArgs,
         "--config",
         project.path,
@@ -144,11 +137,8 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
         "--port",
         String(headPort),
         ...(chain ? headChainArgs(chain, config) : []),
-      ]),
-      cwd: root,
-      readyTimeoutMs: READY_TIMEOUT_MS,
+      ],
     });
-    const headReady = await head.ready;
     const bootNode = headReady.multiaddrs?.find((address) => address.includes("/127.0.0.1/")) ??
       headReady.multiaddrs?.[0];
     if (bootNode === undefined) throw new CliError("The head did not report a listen address");
@@ -197,6 +187,19 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
   } finally {
     await supervisor.stopAll();
   }
+}
+
+async function startHead(
+  supervisor: Supervisor,
+  { root, args }: { root: string; args: string[] },
+): Promise<ReadyEvent> {
+  const head = supervisor.start({
+    name: "head",
+    command: selfCommand(["head", "--json", ...args]),
+    cwd: root,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
+  return await head.ready;
 }
 
 function workerArgs(
@@ -297,54 +300,6 @@ async function waitForWorkers(
   throw new CliError(`The workers did not connect to the head within ${CONNECT_TIMEOUT_MS} ms`, {
     hint: "see the worker log lines above",
   });
-}
-
-function readyLine(rest: string, head: ReadyEvent, workers: ReadyEvent[], chain?: DevChain) {
-  return {
-    event: "ready",
-    rest,
-    head: head.peer_id,
-    workers: workers.map((worker) => worker.peer_id),
-    ...(chain && {
-      chain: {
-        rpc: chain.rpc,
-        chain_id: chain.chainId,
-        topic: chain.topic,
-        addresses: chain.wallets.map((wallet) => wallet.address),
-      },
-    }),
-  };
-}
-
-function readyBanner(
-  rest: string,
-  config: Config,
-  workers: ReadyEvent[],
-  chain?: DevChain,
-): string {
-  const body = JSON.stringify({
-    function_id: config.function.id,
-    method: config.function.method,
-    topic: String(config.topic),
-    config: {
-      env_vars: [
-        { name: "ALLORA_ARG_PARAMS", value: config.inference.default_arg },
-        { name: "ALLORA_BLOCK_HEIGHT_CURRENT", value: "1" },
-      ],
-      number_of_nodes: -1,
-      timeout: 2,
-    },
-  });
-  return `
-local network ready: head ${rest} with ${workers.length} worker${workers.length === 1 ? "" : "s"}
-${chain ? chainBanner(chain) : ""}
-try it:
-  allora request
-or:
-  curl -s -X POST ${rest}/api/v1/functions/execute -H 'Content-Type: application/json' -d '${body}'
-
-press Ctrl-C to stop
-`;
 }
 
 /** The `allora dev` command. */

@@ -110,6 +110,8 @@ export async function startDevChain(
     ]),
     cwd: options.root,
     readyTimeoutMs: options.readyTimeoutMs,
+    // The workers finish their submissions while they stop.
+    stopLast: true,
   });
   const ready = await devnet.ready;
   const rpc = String(ready.rpc);

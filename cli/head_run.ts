@@ -82,8 +82,10 @@ export async function runHead(options: HeadOptions, context: Context): Promise<n
 
   await aborted(signal);
   logger.info("stopping head node", { reason: String(signal.reason?.message ?? signal.reason) });
-  await scheduler?.stop();
+  // The scheduler stops polling at once, and closing the head ends its requests in flight.
+  const schedulerStopped = scheduler?.stop();
   head.close();
+  await schedulerStopped;
   await server.shutdown();
   await host.stop();
   logger.info("head node stopped");

@@ -195,7 +195,9 @@ export class NonceScheduler {
         ...(body.message !== undefined && { reason: body.message }),
       };
       if (body.code === "200") log.info("scheduled request finished", fields);
-      else log.warn("scheduled request failed", fields);
+      else if (this.#controller.signal.aborted) {
+        log.info("scheduled request ended by the stop", fields);
+      } else log.warn("scheduled request failed", fields);
     } catch (error) {
       log.error("scheduled request failed", { error });
     }
