@@ -1,7 +1,7 @@
 /**
  * `allora demo`: the whole flow once, in a temporary folder: `allora init --env dev`, a local
  * network of a local chain, one head and three workers, one execute request for the chain's
- * open worker nonce, the answer, the payloads read back from the chain, and a clean stop.
+ * open worker nonce, the response, the payloads read back from the chain, and a clean stop.
  *
  * @module
  */
@@ -30,13 +30,13 @@ export const HELP = `Usage: allora demo [options]
 
 Run the whole flow once on this machine, in a temporary folder: create a dev project
 ('allora init'), start a local chain, a head and workers ('allora dev'), send one inference
-request for the chain's open worker nonce, print the answer and the workers that agreed,
+request for the chain's open worker nonce, print the response and the workers that agreed,
 read each worker's payload back from the chain, then stop everything and remove the folder.
 Needs python3; no Docker, no chain account, no network beyond loopback.
 
 Options:
   --workers N   number of workers (default: 3)
-  --no-chain    leave the local chain out: the request and its answer only
+  --no-chain    leave the local chain out: the request and its response only
   --keep        keep the temporary project folder and print its path
 
 Exit code 0 when the request got code 200 and, with the chain, every worker's payload landed.
@@ -66,7 +66,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
 }
 
 /**
- * Runs the demo; exit code 0 when the network answered with code 200 and, with the chain,
+ * Runs the demo; exit code 0 when the request got code 200 and, with the chain,
  * every worker's payload for the nonce landed.
  */
 export async function runDemo(options: DemoOptions, context: Context): Promise<number> {

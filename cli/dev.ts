@@ -1,8 +1,8 @@
 /**
  * `allora dev`: runs the project's local network — a local chain (`allora devnet`), one head
  * and N workers as separate processes on loopback, without Docker — and prints the request to
- * try. The head schedules one request per worker nonce of the project topic and the workers
- * submit their inferences to the local chain; `--no-chain` leaves the chain out.
+ * try. The head schedules one request per worker nonce of the project topic, and the workers
+ * submit their inferences to the local chain. `--no-chain` leaves the chain out.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * What `allora dev` prints once the local network is up: the banner for people on standard
+ * The output of `allora dev` once the local network is up: the banner for people on standard
  * error, or one JSON ready line for programs with `--json`.
  *
  * @module

@@ -37,7 +37,7 @@ export interface WorkerFlags {
   config?: string;
 }
 
-/** How the worker reaches the chain; see cli/worker_chain.ts for when it does. */
+/** Chain settings of the worker; cli/worker_chain.ts decides whether it connects. */
 export interface WorkerChainSettings {
   /** False with `--no-chain`: the worker never connects. */
   enabled: boolean;

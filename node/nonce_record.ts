@@ -19,7 +19,7 @@ const FORMAT = 1;
 export interface NonceEntry {
   topicId: bigint;
   nonce: bigint;
-  /** What happened, e.g. "landed", "already-submitted", "window-closed", "scheduled". */
+  /** The outcome, e.g. "landed", "already-submitted", "window-closed", "scheduled". */
   outcome: string;
   txHash?: string;
   /** When it was recorded, ISO 8601. */

@@ -1,7 +1,7 @@
 /**
- * The inference loop on a local chain: a devnet in this process opens a worker nonce every
- * epoch, a real `allora head` process schedules one request per nonce, and real
- * `allora worker` processes run main.py and submit their inferences, which are read back
+ * The inference loop on a local chain. A devnet in this process opens a worker nonce every
+ * epoch, and a real `allora head` process schedules one request per nonce. Real
+ * `allora worker` processes run main.py and submit their inferences, which the test reads back
  * through the chain client.
  */
 import "../node/shim.ts";
@@ -134,7 +134,8 @@ Deno.test("three workers land their payloads for one nonce", async () => {
       const payloads = devnet.state.state.emissions.topics.get("1")!.payloads.get(String(nonce));
       assert.equal(payloads?.size, 3);
       for (const payload of payloads!.values()) {
-        assert.ok(payload.height >= nonce && payload.height < nonce + 20n, String(payload.height));
+        assert.ok(payload.height >= nonce, `payload at ${payload.height}, before the nonce`);
+        assert.ok(payload.height < nonce + 20n, `payload at ${payload.height}, after the window`);
       }
       await waitUntil(
         () =>

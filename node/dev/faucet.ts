@@ -4,7 +4,7 @@
  * The devnet funds it at genesis, and `allora dev` sends each run's worker wallets their
  * tokens from it, also on a devnet that continues from an earlier run's state.
  *
- * It holds devnet tokens only: never fund its address on a real network.
+ * It has devnet tokens only: never fund its address on a real network.
  *
  * @module
  */
@@ -22,7 +22,7 @@ import {
 export const DEV_FAUCET_SEED = "allora dev faucet: a public key for local devnets only";
 /** Genesis balance of the faucet: 10^9 ALLO. */
 export const DEV_FAUCET_BALANCE = 10n ** 27n;
-/** What each dev worker receives per run: 100 ALLO, far above the registration fee and gas. */
+/** The amount each dev worker receives per run: 100 ALLO, far above the registration fee and gas. */
 export const DEV_WORKER_FUNDS = 10n ** 20n;
 
 /** Returns the faucet account. */

@@ -1,7 +1,7 @@
 /**
- * The head's nonce scheduler: it polls the chain for each scheduled topic's unfulfilled worker
- * nonces and, for every new one, sends one execute request to the head's own workers through
- * the same path as the REST execute (roll call, execute, aggregate). The workers then submit
+ * The head's nonce scheduler. It polls the chain for each scheduled topic's unfulfilled worker
+ * nonces. For every new one it sends one execute request to the head's own workers, through the
+ * same path as the REST execute (roll call, execute, aggregate), and the workers then submit
  * their inferences for that nonce.
  *
  * Each nonce is scheduled at most once: it is recorded before its request starts, in a file
@@ -20,7 +20,7 @@ import { sleep, withDeadline } from "./wait.ts";
 
 /** Default interval between polls of the chain. */
 export const DEFAULT_SCHEDULE_INTERVAL_MS = 2_000;
-/** Roll-call window of scheduled requests, in seconds; every worker that answers runs it. */
+/** Roll-call window of scheduled requests, in seconds; every worker that accepts runs it. */
 export const SCHEDULED_ROLL_CALL_TIMEOUT_S = 2;
 /** Time given to scheduled requests in flight when the scheduler stops. */
 const STOP_GRACE_MS = 5_000;
@@ -42,7 +42,7 @@ export interface TopicNonces {
   window: bigint;
 }
 
-/** What the scheduler reads from the chain. */
+/** The chain queries of the scheduler. */
 export interface ScheduleChain {
   /** @throws when the chain cannot be read; the scheduler backs off and retries */
   topicNonces(topicId: bigint, signal: AbortSignal): Promise<TopicNonces>;

@@ -8,7 +8,7 @@ import type { ExecuteApiRequest } from "./job.ts";
 import { NonceScheduler, type TopicNonces } from "./scheduler.ts";
 import type { ExecuteResponseBody } from "./types.ts";
 
-/** A chain that answers from a script: one entry per call, an Error to fail that call. */
+/** A chain that returns scripted results: one entry per call, an Error to fail that call. */
 class FakeChain {
   answers: Array<TopicNonces | Error> = [];
   last: TopicNonces = { nonces: [], height: 1n, window: 10n };

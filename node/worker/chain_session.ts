@@ -1,7 +1,7 @@
 /**
  * The worker's link to the chain: it connects in the background with retries, registers the
  * worker's account in each of its topics once connected (checking the balance against the
- * registration fee first), and tells the payload submitter whether a topic takes payloads.
+ * registration fee first), and reports to the payload submitter whether a topic takes payloads.
  *
  * Nothing here stops the worker: an unreachable chain, a missing topic or a low balance is
  * logged with a next step, and the worker keeps serving without submitting for that topic.

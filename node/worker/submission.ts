@@ -2,9 +2,10 @@
  * Payload submission: after the worker has replied to an execute request for a worker nonce,
  * it signs the inference and sends `InsertWorkerPayloadRequest` from its account.
  *
- * Each (topic, nonce) is sent at most once. The nonce record in the workspace keeps the
- * nonces already handled across restarts, and an in-memory set covers requests for the same
- * nonce that run at the same time. A nonce is recorded when its transaction landed, when the
+ * The worker sends each (topic, nonce) at most once. The nonce record in the workspace keeps
+ * the nonces already handled across restarts, and an in-memory set covers requests for the same
+ * nonce that run at the same time. When the record is lost, the chain's simulation rejects a
+ * second payload (code 78) before anything is broadcast. A nonce is recorded when its transaction landed, when the
  * chain rejected it (a window that closed does not reopen), and when it was sent without a
  * confirmation. Only failures to reach the chain leave it open for a later request.
  *
@@ -65,7 +66,7 @@ export function payloadOfRequest(
   return { requestId, topicId: BigInt(topic), nonce, stdout };
 }
 
-/** What happened to one payload. */
+/** The outcome of one payload. */
 export type SubmissionOutcome =
   | { status: "landed"; txHash: string; height: number }
   /** The nonce was handled before, or is being handled by another request. */
@@ -79,7 +80,7 @@ export type SubmissionOutcome =
   /** Not sent: not registered, not connected, or an output the chain would reject. */
   | { status: "skipped"; reason: string; hint?: string };
 
-/** Where the execute handler hands checked inferences. */
+/** The receiver of the execute handler's checked inferences. */
 export interface PayloadSink {
   /** Sends the payload unless its nonce was handled; never rejects. */
   submit(payload: InferencePayload): Promise<SubmissionOutcome>;

@@ -21,7 +21,7 @@ interface Setup extends AsyncDisposable {
   submitter(record?: NonceRecord): Promise<PayloadSubmitter>;
 }
 
-/** A testbed at nonce 12 (window `window`), a chain session for topic 1 and a record file. */
+/** Starts a testbed at nonce 12, a chain session for topic 1 and a record file. */
 async function setUp(options: { window?: number; balance?: bigint } = {}): Promise<Setup> {
   const bed = await startChainTestbed({
     epochLength: EPOCH,
@@ -105,7 +105,7 @@ Deno.test("PayloadSubmitter treats already-submitted as done", async () => {
   await using setup = await setUp();
   await (await setup.submitter()).submit(payload());
 
-  // A lost record: the chain's answer decides, before anything is broadcast.
+  // With the record lost, the chain's simulation decides before anything is broadcast.
   const record = await NonceRecord.open(undefined);
   const forgetful = await setup.submitter(record);
   assert.equal((await forgetful.submit(payload())).status, "already-submitted");
