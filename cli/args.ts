@@ -52,6 +52,13 @@ function toUsageError(command: string, error: unknown): UsageError {
   // node:util writes "Option '-k, --keystore <value>' argument missing"; keep "--keystore".
   const missing = /Option '(?:[^']*, )?(--?[^' ]+)[^']*' argument missing/.exec(message);
   if (missing) return new UsageError(`Missing value for option '${missing[1]}'`, { hint });
+  // node:util rejects "--topic -1" because the value looks like an option.
+  const ambiguous = /Option '(--?[^' ]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return new UsageError(`Ambiguous value for option '${ambiguous[1]}': it starts with '-'`, {
+      hint: `write it as ${ambiguous[1]}=VALUE`,
+    });
+  }
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) {
     return new UsageError(`Unexpected argument '${positional[1]}' for '${command}'`, { hint });

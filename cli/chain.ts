@@ -94,7 +94,7 @@ async function withClient<T>(
   try {
     return await fn(client);
   } catch (error) {
-    throw toChainCliError(error);
+    throw toChainCliError(error, settings.rpc);
   } finally {
     client.close();
   }
@@ -199,7 +199,8 @@ async function runRegister(argv: string[], context: Context): Promise<number> {
   );
   const text = result.status === "registered"
     ? `Registered ${address} as a worker of topic ${topicId}\ntx ${result.txHash} ` +
-      `(height ${result.height}, fee ${result.registrationFee} uallo)\n`
+      `(height ${result.height}; registration fee ${result.registrationFee} uallo, ` +
+      "plus the transaction's gas fee)\n"
     : `${address} is already registered in topic ${topicId}; nothing sent\n`;
   print(
     context,

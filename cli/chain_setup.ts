@@ -29,6 +29,7 @@ import {
   TopicNotFoundError,
   UnsupportedChainError,
 } from "../node/chain/mod.ts";
+import { FAUCET_HINT } from "../node/chain/error_codes.ts";
 
 /** Options every `allora chain` subcommand accepts. */
 export const CHAIN_FLAGS = {
@@ -149,8 +150,34 @@ export async function unlockAccount(
   return await deriveAccount(mnemonic);
 }
 
-/** Turns chain errors into {@link CliError}s with hints; returns other errors unchanged. */
-export function toChainCliError(error: unknown): unknown {
+/** The next step for a wallet without funds on a chain that runs on this machine. */
+export const LOCAL_FUNDING_HINT =
+  "fund the wallet on the local chain: restart it with 'allora devnet --fund ADDRESS=AMOUNT' " +
+  "(AMOUNT in uallo), then check with 'allora chain balance'";
+
+/** Tells whether an RPC URL points at this machine, where no public faucet applies. */
+export function isLoopbackRpc(rpc: string): boolean {
+  try {
+    const host = new URL(rpc).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || host.startsWith("127.");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Turns chain errors into {@link CliError}s with hints; returns other errors unchanged.
+ *
+ * @param rpc the RPC in use; for a loopback chain the faucet hint becomes the devnet's
+ */
+export function toChainCliError(error: unknown, rpc?: string): unknown {
+  if (
+    rpc !== undefined && isLoopbackRpc(rpc) &&
+    (error instanceof InsufficientBalanceError ||
+      (error instanceof ChainError && error.hint === FAUCET_HINT))
+  ) {
+    return new CliError(error.message, { hint: LOCAL_FUNDING_HINT });
+  }
   if (error instanceof ChainUnreachableError) {
     return new CliError(error.message, {
       hint: "check --rpc or chain.rpc in config.yaml; for a local chain start 'allora devnet'",

@@ -10,7 +10,9 @@ import {
 } from "../testing/chain_testbed.ts";
 import { produceBlocksTo } from "../testing/devnet.ts";
 import { createKeystore } from "../node/wallet/mod.ts";
-import { registerWorker } from "../node/chain/mod.ts";
+import { InsufficientBalanceError, registerWorker } from "../node/chain/mod.ts";
+import { LOCAL_FUNDING_HINT, toChainCliError } from "./chain_setup.ts";
+import { CliError } from "./errors.ts";
 
 // Public cosmjs test mnemonic ("alice") and the allo address it derives.
 const MNEMONIC = "enlist hip relief stomach skate base shallow young switch frequent cry park";
@@ -224,4 +226,13 @@ Deno.test("chain without a subcommand is a usage error", async () => {
   const help = await runCli(["chain", "register", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: allora chain register --topic ID/);
+});
+
+Deno.test("toChainCliError() points a loopback chain at devnet funding", () => {
+  const error = toChainCliError(
+    new InsufficientBalanceError("allo1x", 10n, 200n, "the registration fee"),
+    "http://127.0.0.1:26657",
+  );
+  assert.ok(error instanceof CliError);
+  assert.equal(error.hint, LOCAL_FUNDING_HINT);
 });

@@ -241,7 +241,9 @@ async function writeDev(
   report.files.push(...results);
   if (actionOf(results, "config.yaml") === "keep") {
     const keptConfig = await Deno.readTextFile(join(dir, "config.yaml"));
-    const warning = checkKeptConfig(keptConfig, plan.identities.head.identity.peerId.toString());
+    const warning = checkKeptConfig(keptConfig, plan.identities.head.identity.peerId.toString(), {
+      topic: options.topic,
+    });
     if (warning !== undefined) report.warnings.push(warning);
   }
 }

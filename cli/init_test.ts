@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import YAML from "yaml";
 import { tempDir } from "../testing/temp_dir.ts";
+import { runCli } from "../testing/cli.ts";
 import { loadConfig } from "../node/config/config.ts";
 import { NETWORK_ENDPOINTS } from "../node/config/networks.ts";
 import { loadIdentity } from "../node/p2p/identity.ts";
@@ -313,4 +314,13 @@ Deno.test({
     assert.equal(code, 0);
     assert.match(stdout, /python3 main\.py <topic_id> <block_height> <block_height_eval>/);
   },
+});
+
+Deno.test("init rerun with another topic warns that config.yaml kept its topic", async () => {
+  await using tmp = await tempDir();
+  const dir = join(tmp.path, "p");
+  assert.equal((await runCli(["init", "--name", "p", "--topic", "1", "--dir", dir])).code, 0);
+  const rerun = await runCli(["init", "--name", "p", "--topic", "2", "--dir", dir]);
+  assert.equal(rerun.code, 0);
+  assert.match(rerun.stderr, /kept with topic 1, not the requested 2/);
 });

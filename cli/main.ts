@@ -10,6 +10,7 @@ import { CliError, EXIT_FAILURE, formatCauseChain, UsageError } from "./errors.t
 import { type Io, processIo } from "./io.ts";
 import { VERSION } from "./version.ts";
 import { COMMANDS } from "./commands.ts";
+import { EXIT_WITH_PARENT_ENV } from "../node/dev/supervisor.ts";
 
 /** Root help text. */
 export function rootHelp(commands: readonly Command[] = COMMANDS): string {
@@ -140,8 +141,14 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const topic = name === "help"
         ? commands.find((command) => command.name === rest[0])
         : undefined;
+      if (name === undefined && !split.help) {
+        // No command is a usage error: the help goes to stderr so stdout stays empty.
+        io.err(rootHelp(commands));
+        io.err("error: missing command\n");
+        return 2;
+      }
       io.out(topic ? topic.helpFor?.(rest.slice(1)) ?? topic.help : rootHelp(commands));
-      return name === undefined && !split.help ? 2 : 0;
+      return 0;
     }
     const command = commands.find((candidate) => candidate.name === name);
     if (command === undefined) {
@@ -183,7 +190,11 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof CliError) {
     io.err(`error: ${error.message}\n`);
     if (verbose) { for (const line of formatCauseChain(error)) io.err(`  ${line}\n`); }
-    else if (error.cause !== undefined) io.err(`  caused by: ${describeError(error.cause)}\n`);
+    else if (error.cause !== undefined) {
+      // Many errors already quote their cause's message; repeating it adds nothing.
+      const cause = describeError(error.cause);
+      if (!error.message.includes(cause)) io.err(`  caused by: ${cause}\n`);
+    }
     if (error.hint) io.err(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
@@ -193,7 +204,10 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
   return EXIT_FAILURE;
 }
 
-/** An AbortSignal aborted by the first SIGINT or SIGTERM. */
+/**
+ * An AbortSignal aborted by the first SIGINT or SIGTERM, or, when {@link EXIT_WITH_PARENT_ENV}
+ * is "1", by the end of standard input.
+ */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
@@ -203,6 +217,20 @@ function shutdownSignal(): AbortSignal {
     } catch {
       // Signals cannot be listened to on some platforms; Ctrl-C then ends the process directly.
     }
+  }
+  if (Deno.env.get(EXIT_WITH_PARENT_ENV) === "1") {
+    // The supervising parent holds our stdin open; end of input means it is gone, even if it
+    // died from SIGKILL and could not forward a signal.
+    (async () => {
+      try {
+        for await (const _ of Deno.stdin.readable) {
+          // Ignore input: only its end matters.
+        }
+      } catch {
+        // A read error means the pipe is gone as well.
+      }
+      controller.abort(new Error("parent process exited"));
+    })();
   }
   return controller.signal;
 }

@@ -33,9 +33,11 @@ export async function loadProjectConfig(
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new CliError(error.message, {
-        hint: error.key === ""
+        hint: error.key !== ""
+          ? `fix '${error.key}' in ${file}; its schema is config.schema.json beside it`
+          : error.message.startsWith("Cannot find")
           ? "create a project with 'allora init --name NAME --topic ID --env dev'"
-          : `fix '${error.key}' in ${file}; its schema is config.schema.json beside it`,
+          : `fix the YAML syntax of ${file} at the place the message names`,
         cause: error.cause,
       });
     }

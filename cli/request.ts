@@ -32,8 +32,9 @@ Options:
   --method FILE          .wasm file in the function (default: config function.method)
   --config FILE          project config (default: ./config.yaml if present)
 
-Exit code 0 when the head answers code 200, 1 for any other code or when it cannot be
-reached, 2 for invalid options. --json prints the head's response as is.
+Exit code 0 when the head answers code 200 and the most common answer is a successful run
+(exit code 0); 1 for any other code, when every worker's run failed, or when the head
+cannot be reached; 2 for invalid options. --json prints the head's response as is.
 
 Example:
   allora request --topic 1 --arg ETH --nodes 3
@@ -129,7 +130,7 @@ export async function runRequest(options: RequestOptions, context: Context): Pro
   const response = await postExecute(head, body, options.timeoutSeconds * 1000 + 60_000);
   if (context.global.json) context.io.out(JSON.stringify(response) + "\n");
   else context.io.out(formatResponse(response));
-  return response.code === "200" ? 0 : 1;
+  return requestSucceeded(response) ? 0 : 1;
 }
 
 async function postExecute(
@@ -164,6 +165,21 @@ async function postExecute(
   return parsed as ExecuteResponse;
 }
 
+/**
+ * Tells whether a request produced an inference: code 200 and a most common answer (the head
+ * sorts answers by frequency) whose run exited with 0.
+ */
+export function requestSucceeded(response: ExecuteResponse): boolean {
+  return response.code === "200" && response.results?.[0]?.result.exit_code === 0;
+}
+
+// Exit codes the worker runtime uses for its own limits (see docs/runtime.md).
+const RUNTIME_EXIT_REASONS: Record<number, string> = {
+  14: "output or resource limit exceeded",
+  15: "timed out",
+  128: "invalid module",
+};
+
 /** Renders an execute response for people: code, then each distinct answer and its peers. */
 export function formatResponse(response: ExecuteResponse): string {
   const selected = response.cluster?.peers?.length ?? 0;
@@ -182,8 +198,13 @@ export function formatResponse(response: ExecuteResponse): string {
     } catch {
       // Not JSON: show the raw output.
     }
+    const exitCode = entry.result.exit_code;
+    if (exitCode !== 0) {
+      const reason = RUNTIME_EXIT_REASONS[exitCode];
+      shown = `failed${reason ? ` (${reason})` : ""}: ${shown === "" ? "no output" : shown}`;
+    }
     lines.push(
-      `  ${shown}  (exit ${entry.result.exit_code}; ${entry.frequency.toFixed(0)}% of answers; ` +
+      `  ${shown}  (exit ${exitCode}; ${entry.frequency.toFixed(0)}% of answers; ` +
         `${entry.peers.length} peer${entry.peers.length === 1 ? "" : "s"})`,
     );
     for (const peer of entry.peers) lines.push(`    ${peer}`);

@@ -64,7 +64,9 @@ Deno.test("allora chain registers a new wallet on a devnet", async () => {
   const register = await allora(dir.path, ["chain", "register", "--topic", "1", ...rpc]);
   assert.equal(register.code, 0, register.stderr);
   assert.match(register.stdout, new RegExp(`^Registered ${address} as a worker of topic 1$`, "m"));
-  const txHash = /^tx ([0-9A-F]{64}) \(height (\d+), fee 200 uallo\)$/m.exec(register.stdout);
+  const txHash =
+    /^tx ([0-9A-F]{64}) \(height (\d+); registration fee 200 uallo, plus the transaction's gas fee\)$/m
+      .exec(register.stdout);
   assert.ok(txHash, register.stdout);
   assert.equal(devnet.state.tx(txHash[1])?.result.code, 0);
   assert.ok(devnet.state.state.emissions.topics.get("1")?.workers.has(address));

@@ -1,11 +1,12 @@
 /**
- * A minimal HTTP client for talking to a head's REST API, built on `node:http` instead of
- * `fetch`: Deno's fetch refuses the ports on the WHATWG fetch "bad ports" list, and 6000 (the
- * head's conventional REST port in b7s and Allora's docs) is one of them.
+ * A minimal HTTP(S) client for JSON APIs (a head's REST API, a chain's JSON-RPC), built on
+ * `node:http` instead of `fetch`: Deno's fetch refuses the ports on the WHATWG fetch "bad ports"
+ * list, and 6000 (the head's conventional REST port in b7s and Allora's docs) is one of them.
  *
  * @module
  */
 import http from "node:http";
+import https from "node:https";
 
 /** Default time allowed for one request. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -36,7 +37,8 @@ export function httpRequest(url: string, options: HttpRequestOptions = {}): Prom
     options;
   const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
   return new Promise((resolve, reject) => {
-    const request = http.request(url, {
+    const transport = url.startsWith("https:") ? https : http;
+    const request = transport.request(url, {
       method,
       headers: payload === undefined
         ? {}

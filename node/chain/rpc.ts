@@ -17,6 +17,7 @@ import {
   Tendermint37Client,
 } from "@cosmjs/tendermint-rpc";
 import { AbciQueryError } from "./errors.ts";
+import { httpRequest } from "../api/client.ts";
 
 /** Default deadline of one JSON-RPC request. */
 export const REQUEST_TIMEOUT_MS = 15_000;
@@ -105,14 +106,13 @@ export class AbortableHttpClient implements RpcClient {
     if (callSignal !== undefined) signals.push(callSignal);
     const signal = AbortSignal.any(signals);
     try {
-      const response = await fetch(this.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(request),
+      // node:http, not fetch: fetch refuses some ports a local chain may use (e.g. 6000).
+      const response = await httpRequest(this.url, {
+        json: request,
         signal,
+        timeoutMs: this.#timeoutMs,
       });
-      const body = await response.text();
-      return this.#parse(request.method, response.status, body);
+      return this.#parse(request.method, response.status, response.body);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof ChainUnreachableError) throw error;

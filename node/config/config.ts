@@ -232,8 +232,16 @@ function describeSchemaError(
     case "pattern":
       expected = `a string matching ${error.params.pattern}`;
       break;
+    case "type":
+      expected = `a value of type ${error.params.type}`;
+      break;
+    case "minimum":
+    case "maximum":
+      expected = `a number ${error.keyword === "minimum" ? ">=" : "<="} ${error.params.limit}`;
+      break;
     default:
-      expected = error.message ?? "a valid value";
+      // Ajv messages read "must be …"; drop the verb so the text follows "expected".
+      expected = (error.message ?? "a valid value").replace(/^must (be )?/, "");
   }
   return new ConfigError(
     file,

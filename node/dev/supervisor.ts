@@ -7,6 +7,12 @@
  */
 import type { Logger } from "../log.ts";
 
+/**
+ * Environment variable set for every child: when "1", a long-running command also stops when
+ * its standard input closes, so children never outlive a parent that died without signalling.
+ */
+export const EXIT_WITH_PARENT_ENV = "ALLORA_EXIT_WITH_PARENT";
+
 /** Time a child gets to exit after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 5_000;
 
@@ -80,8 +86,9 @@ export class Supervisor {
     const process = new Deno.Command(executable, {
       args,
       cwd: options.cwd,
-      env: options.env,
-      stdin: "null",
+      // The open stdin pipe tells the child its parent is alive; see EXIT_WITH_PARENT_ENV.
+      env: { ...options.env, [EXIT_WITH_PARENT_ENV]: "1" },
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();

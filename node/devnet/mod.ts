@@ -183,7 +183,7 @@ function openSnapshot(stateFile: string | undefined, options: DevnetOptions, log
   const loaded = stateFile === undefined ? undefined : loadSnapshot(stateFile);
   if (loaded === undefined) {
     if (stateFile === undefined) {
-      logger.info("state is kept in memory only; pass a home folder to keep it");
+      logger.info("state is kept in memory only; pass --home DIR to keep it across restarts");
     }
     const snapshot = createGenesis({
       chainId,

@@ -238,3 +238,29 @@ Deno.test("HeadNode publishes health checks on the general topic", async () => {
     head.close();
   }
 });
+
+Deno.test("HeadNode.execute() names workers that declined the roll call", async () => {
+  const network = new FakeNetwork();
+  network.addWorker("w1", { acceptRollCall: false });
+  const head = startHead(network);
+  const originalPublish = network.publish.bind(network);
+  network.publish = (topic, message) => {
+    if (message.type === "MsgRollCall") {
+      network.deliver({
+        type: "MsgRollCallResponse",
+        request_id: message.request_id,
+        code: "500",
+        function_id: "bafy",
+      }, "w1");
+    }
+    return originalPublish(topic, message);
+  };
+  try {
+    const body = await head.execute(job({ number_of_nodes: -1, timeout: 1 }));
+
+    assert.equal(body.code, "408");
+    assert.match(body.message ?? "", /1 worker declined with code 500/);
+  } finally {
+    head.close();
+  }
+});

@@ -39,12 +39,15 @@ export async function rollCall(
   const { network, inbox, logger } = components;
   const deadline = performance.now() + job.rollCallTimeoutMs;
   const accepted: string[] = [];
+  // Workers that answered with another code (e.g. "500" when they cannot install the function).
+  const declined = new Map<string, string>();
   const enough = Promise.withResolvers<void>();
 
   // Register before publishing: on loopback a reply can arrive before publish() resolves.
   const stopListening = inbox.expect("MsgRollCallResponse", requestId, (message, peer) => {
     if (message.code !== Code.accepted || message.function_id !== job.request.function_id) {
       logger.debug("ignored roll call response", { peer, code: message.code });
+      if (message.code !== Code.accepted) declined.set(peer, String(message.code));
       return;
     }
     if (accepted.includes(peer) || !network.isConnected(peer)) return;
@@ -84,8 +87,8 @@ export async function rollCall(
     return {
       ok: false,
       responders,
-      message:
-        `roll call timed out: ${responders.length} of ${job.nodeCount} requested nodes responded`,
+      message: `roll call timed out: ${responders.length} of ${job.nodeCount} requested nodes ` +
+        `responded${describeDeclined(declined)}`,
     };
   }
   if (responders.length === 0) {
@@ -94,8 +97,17 @@ export async function rollCall(
       responders,
       message: `roll call timed out: no worker on ${job.topic} responded within ${
         Math.round(job.rollCallTimeoutMs)
-      } ms`,
+      } ms${describeDeclined(declined)}`,
     };
   }
   return { ok: true, peers: responders };
+}
+
+// "; 2 declined with code 500 (…)" so a client learns that workers exist but refused the work.
+function describeDeclined(declined: Map<string, string>): string {
+  if (declined.size === 0) return "";
+  const codes = [...new Set(declined.values())].join(", ");
+  const reason = declined.size === 1 ? "worker" : "workers";
+  return `; ${declined.size} ${reason} declined with code ${codes} ` +
+    "(a worker declines with 500 when it cannot install the function; see its log)";
 }

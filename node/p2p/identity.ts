@@ -58,7 +58,13 @@ export async function generateIdentity(): Promise<Identity> {
  * @throws {IdentityError} when the bytes are not a valid Ed25519 key
  */
 export async function decodePrivateKey(bytes: Uint8Array, path: string): Promise<Identity> {
-  if (bytes.length !== PRIVATE_KEY_LENGTH || ED25519_PREFIX.some((b, i) => bytes[i] !== b)) {
+  if (bytes.length === PRIVATE_KEY_LENGTH && ED25519_PREFIX.some((b, i) => bytes[i] !== b)) {
+    throw new IdentityError(
+      path,
+      `Cannot load private key ${path}: it does not start with the Ed25519 key header 08 01 12 40 (the file is corrupt or not a libp2p key)`,
+    );
+  }
+  if (bytes.length !== PRIVATE_KEY_LENGTH) {
     throw new IdentityError(
       path,
       `Cannot load private key ${path}: expected a ${PRIVATE_KEY_LENGTH}-byte Ed25519 libp2p key, found ${bytes.length} bytes`,

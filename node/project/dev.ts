@@ -158,12 +158,19 @@ function templateValues(
  *
  * @returns a warning to show, or undefined when the config names the head
  */
-export function checkKeptConfig(text: string, headPeerId: string): string | undefined {
+export function checkKeptConfig(
+  text: string,
+  headPeerId: string,
+  requested: { topic?: number } = {},
+): string | undefined {
   let config: Config;
   try {
     config = parseConfig(text);
   } catch (error) {
     return `the existing config.yaml was kept but is invalid: ${(error as Error).message}`;
+  }
+  if (requested.topic !== undefined && config.topic !== requested.topic) {
+    return `the existing config.yaml was kept with topic ${config.topic}, not the requested ${requested.topic}; edit 'topic' in config.yaml or rerun with --force`;
   }
   if (config.worker.boot_nodes.some((address) => address.endsWith(`/p2p/${headPeerId}`))) {
     return undefined;
