@@ -9,7 +9,14 @@ import { dirname, isAbsolute, join } from "node:path";
 import { type Config, DEFAULT_CONFIG } from "../node/config/config.ts";
 import { FUNCTION_ID } from "../node/function/reference.ts";
 import type { ScheduledTopic } from "../node/head/scheduler.ts";
-import { parseDuration, parseFlags, parseHostPort, parseInteger, splitList } from "./args.ts";
+import {
+  parseDuration,
+  parseFlags,
+  parseHostPort,
+  parseHttpUrl,
+  parseInteger,
+  splitList,
+} from "./args.ts";
 import { UsageError } from "./errors.ts";
 
 /** Everything `allora head` needs to start. */
@@ -189,7 +196,7 @@ export function resolveHeadOptions(
       ? parseDuration(scheduleInterval.name, scheduleInterval.value, { min: 100, max: 600_000 })
       : head.schedule_interval_ms ?? DEFAULT_CONFIG.head.schedule_interval_ms,
     chain: {
-      rpc: checkRpc(flags.chainRpc ? "--chain-rpc" : "chain.rpc", flags.chainRpc ?? chain.rpc),
+      rpc: parseHttpUrl(flags.chainRpc ? "--chain-rpc" : "chain.rpc", flags.chainRpc ?? chain.rpc),
       emissionsVersion: chain.emissions_version,
     },
     function: { id: fn.id || FUNCTION_ID, method: fn.method },
@@ -232,15 +239,6 @@ function resolveSchedule(
     seen.add(topicId);
   }
   return topics;
-}
-
-function checkRpc(name: string, value: string): string {
-  if (!/^https?:\/\/[^/]/.test(value)) {
-    throw new UsageError(
-      `Invalid value for ${name}: '${value}' (expected an http:// or https:// URL)`,
-    );
-  }
-  return value;
 }
 
 function checkAddress(name: string, value: string): string {

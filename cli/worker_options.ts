@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { parseDuration, parseFlags, parseInteger, splitList } from "./args.ts";
+import { parseDuration, parseFlags, parseHttpUrl, parseInteger, splitList } from "./args.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
@@ -262,17 +262,9 @@ function resolveChain(
   chain: Config["chain"],
   path: (flag: string | undefined, fromFile: string) => string,
 ): WorkerChainSettings {
-  const rpc = flags.chainRpc ?? chain.rpc;
-  if (!/^https?:\/\/[^/]/.test(rpc)) {
-    throw new UsageError(
-      `Invalid value for ${
-        flags.chainRpc ? "--chain-rpc" : "chain.rpc"
-      }: '${rpc}' (expected an http:// or https:// URL)`,
-    );
-  }
   return {
     enabled: !flags.noChain,
-    rpc,
+    rpc: parseHttpUrl(flags.chainRpc ? "--chain-rpc" : "chain.rpc", flags.chainRpc ?? chain.rpc),
     emissionsVersion: chain.emissions_version,
     gasPrice: chain.gas_price,
     keystore: path(flags.wallet, chain.wallet),

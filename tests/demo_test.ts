@@ -3,22 +3,10 @@
  * workers as processes) and the request, and reads the payloads back from the chain.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { runCliProcess } from "../testing/cli.ts";
 
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
-
-async function demo(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "demo", ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function demo(args: string[]) {
+  return runCliProcess(["demo", ...args]);
 }
 
 Deno.test("allora demo lands every worker's payload on the local chain", async () => {
