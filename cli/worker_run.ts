@@ -15,7 +15,7 @@ import { startWorkerNode } from "../node/worker/node.ts";
 import type { Installer } from "../node/worker/ports.ts";
 import type { WorkerSettings } from "./worker_options.ts";
 import { type CreateWorkerServices, createWorkerServices } from "./worker_services.ts";
-import { startWorkerChain } from "./worker_chain.ts";
+import { startWorkerChain, type WorkerChain } from "./worker_chain.ts";
 
 /**
  * Runs a worker until `context.signal` aborts, then stops it and returns exit code 0.
@@ -38,10 +38,25 @@ export async function runWorker(
   }
 
   const chain = await startWorkerChain(settings, context);
-  const services = await createServices(settings, logger);
+  try {
+    await serve(settings, identity.privateKey, context, createServices, chain);
+  } finally {
+    await chain?.close();
+  }
+  return 0;
+}
+
+async function serve(
+  settings: WorkerSettings,
+  privateKey: PrivateKey,
+  context: Context,
+  createServices: CreateWorkerServices,
+  chain: WorkerChain | undefined,
+): Promise<void> {
+  const services = await createServices(settings, context.logger);
   try {
     const functions = await installLocalFunctions(settings, services.installer, context);
-    const host = await listen(settings, identity.privateKey, context);
+    const host = await listen(settings, privateKey, context);
     const node = startWorkerNode({
       host,
       executor: services.executor,
@@ -52,7 +67,7 @@ export async function runWorker(
       attributes: settings.attributes,
       limits: { timeoutMs: settings.executionTimeoutMs },
       payloads: chain?.submitter,
-      logger,
+      logger: context.logger,
     });
     printReady(context, {
       peerId: node.peerId,
@@ -62,12 +77,11 @@ export async function runWorker(
     });
 
     await aborted(context.signal);
+    // The node stops first, so the last results reach the submitter before it closes.
     await node.stop();
   } finally {
-    await chain?.close();
     await services.close();
   }
-  return 0;
 }
 
 async function loadIdentity(path: string) {
