@@ -1,6 +1,7 @@
 /**
- * The running `allora worker`: identity, services, local functions, libp2p host and worker
- * node, started in that order and stopped in reverse on the context signal.
+ * The running `allora worker`: identity, chain session (with a wallet), services, local
+ * functions, libp2p host and worker node, started in that order and stopped in reverse on the
+ * context signal.
  *
  * @module
  */
