@@ -161,3 +161,17 @@ export function splitList(values: readonly string[]): string[] {
   return values.flatMap((value) => value.split(",")).map((value) => value.trim())
     .filter((value) => value !== "");
 }
+
+/**
+ * Checks that `value` is an http:// or https:// URL with a host, such as a chain RPC endpoint.
+ *
+ * @throws {UsageError} naming the option and the value otherwise
+ */
+export function parseHttpUrl(option: string, value: string): string {
+  if (!/^https?:\/\/[^/]/.test(value)) {
+    throw new UsageError(
+      `Invalid value for ${option}: '${value}' (expected an http:// or https:// URL)`,
+    );
+  }
+  return value;
+}

@@ -1,6 +1,8 @@
 /**
- * `allora dev`: runs the project's local network — one head and N workers as separate
- * processes on loopback, without Docker — and prints the request to try.
+ * `allora dev`: runs the project's local network — a local chain (`allora devnet`), one head
+ * and N workers as separate processes on loopback, without Docker — and prints the request to
+ * try. The head schedules one request per worker nonce of the project topic, and the workers
+ * submit their inferences to the local chain. `--no-chain` leaves the chain out.
  *
  * @module
  */
@@ -14,6 +16,8 @@ import { selfCommand } from "../node/dev/self.ts";
 import { ChildStartError, type ReadyEvent, Supervisor } from "../node/dev/supervisor.ts";
 import { describeError } from "../node/log.ts";
 import { httpRequest } from "../node/api/client.ts";
+import { devChainPort, headChainArgs, startDevChain } from "./dev_chain.ts";
+import { readyBanner, readyLine } from "./dev_banner.ts";
 
 /** Time a head or worker gets to print its ready line. */
 export const READY_TIMEOUT_MS = 60_000;
@@ -23,15 +27,23 @@ export const CONNECT_TIMEOUT_MS = 30_000;
 /** Help text of `allora dev`. */
 export const HELP = `Usage: allora dev [options]
 
-Run the project in the current folder on this machine: a head node and workers as separate
-processes on loopback, no Docker needed. Waits until the workers are connected, prints a
-request to try, and streams every process's log with a prefix. Ctrl-C stops everything.
+Run the project in the current folder on this machine: a local chain, a head node and
+workers as separate processes on loopback, no Docker needed. Waits until the workers are
+connected, prints a request to try, and streams every process's log with a prefix. Ctrl-C
+stops everything.
+
+The local chain ('allora devnet', state in data/devnet) opens a worker nonce of the project
+topic every 5 seconds. The head sends one request per nonce, and each worker registers and
+submits its inference from a wallet that exists for this run only, funded by the devnet.
 
 Options:
   --workers N            number of workers (default: 1)
   --rest-api ADDR:PORT   head REST address (default: config head.rest_api, 127.0.0.1:6000)
   --port PORT            head p2p port (default: config head.port, 9010); worker ports are
                          picked free automatically
+  --chain-port PORT      RPC port of the local chain; 0 picks a free one (default: the port
+                         of chain.rpc when it is on 127.0.0.1, else 26657)
+  --no-chain             run the head and workers only: no chain, no payloads
   --config FILE          project config (default: ./config.yaml)
 
 Example:
@@ -43,6 +55,8 @@ export interface DevOptions {
   workers: number;
   restApi?: { hostname: string; port: number };
   port?: number;
+  chainPort?: number;
+  noChain: boolean;
   config?: string;
 }
 
@@ -52,6 +66,8 @@ export function parseDevOptions(argv: string[]): DevOptions {
     workers: { type: "string" },
     "rest-api": { type: "string" },
     port: { type: "string" },
+    "chain-port": { type: "string" },
+    "no-chain": { type: "boolean" },
     config: { type: "string" },
   });
   const text = (name: string) => values[name] as string | undefined;
@@ -65,6 +81,10 @@ export function parseDevOptions(argv: string[]): DevOptions {
     port: text("port") === undefined
       ? undefined
       : parseInteger("--port", text("port")!, { min: 0, max: 65535 }),
+    chainPort: text("chain-port") === undefined
+      ? undefined
+      : parseInteger("--chain-port", text("chain-port")!, { min: 0, max: 65535 }),
+    noChain: values["no-chain"] === true,
     config: text("config"),
   };
 }
@@ -81,9 +101,11 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
   const config = project.config;
   const restApi = options.restApi ?? parseHostPort("head.rest_api", config.head.rest_api);
   const headPort = options.port ?? config.head.port;
+  const chainPort = options.chainPort ?? devChainPort(config);
   await checkProject(root, config);
   checkPortFree("--rest-api", restApi.hostname, restApi.port);
   checkPortFree("--port", "127.0.0.1", headPort);
+  if (!options.noChain) checkPortFree("--chain-port", "127.0.0.1", chainPort);
 
   const { io, logger } = context;
   const supervisor = new Supervisor((line) => io.err(line), logger);
@@ -94,11 +116,19 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
     context.global.logFormat,
   ];
   try {
-    const head = supervisor.start({
-      name: "head",
-      command: selfCommand([
-        "head",
-        "--json",
+    const chain = options.noChain ? undefined : await startDevChain(supervisor, {
+      root,
+      config,
+      port: chainPort,
+      workers: options.workers,
+      logArgs,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      logger,
+      signal: context.signal,
+    });
+    const headReady = await startHead(supervisor, {
+      root,
+      args: [
         ...logArgs,
         "--config",
         project.path,
@@ -106,11 +136,9 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
         `${restApi.hostname}:${restApi.port}`,
         "--port",
         String(headPort),
-      ]),
-      cwd: root,
-      readyTimeoutMs: READY_TIMEOUT_MS,
+        ...(chain ? headChainArgs(chain, config) : []),
+      ],
     });
-    const headReady = await head.ready;
     const bootNode = headReady.multiaddrs?.find((address) => address.includes("/127.0.0.1/")) ??
       headReady.multiaddrs?.[0];
     if (bootNode === undefined) throw new CliError("The head did not report a listen address");
@@ -118,8 +146,12 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
     const workers = Array.from({ length: options.workers }, (_, index) =>
       supervisor.start({
         name: options.workers === 1 ? "worker" : `worker-${index + 1}`,
-        command: selfCommand(workerArgs(config, project.path, index, bootNode, logArgs)),
+        command: selfCommand([
+          ...workerArgs(config, project.path, index, bootNode, logArgs),
+          ...(chain ? ["--chain-rpc", chain.rpc] : ["--no-chain"]),
+        ]),
         cwd: root,
+        env: chain?.wallets[index].env,
         readyTimeoutMs: READY_TIMEOUT_MS,
       }));
     const workersReady = await Promise.all(workers.map((worker) => worker.ready));
@@ -132,16 +164,9 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
     }
 
     // With --json the ready line is for programs; the banner is for people.
-    if (!context.global.json) io.err(readyBanner(rest, config, workersReady));
+    if (!context.global.json) io.err(readyBanner(rest, config, workersReady, chain));
     if (context.global.json) {
-      io.out(
-        JSON.stringify({
-          event: "ready",
-          rest,
-          head: headReady.peer_id,
-          workers: workersReady.map((w) => w.peer_id),
-        }) + "\n",
-      );
+      io.out(JSON.stringify(readyLine(rest, headReady, workersReady, chain)) + "\n");
     }
     const failed = await Promise.race([
       new Promise<string | undefined>((resolve) =>
@@ -167,6 +192,19 @@ export async function runDev(options: DevOptions, context: Context): Promise<num
   } finally {
     await supervisor.stopAll();
   }
+}
+
+async function startHead(
+  supervisor: Supervisor,
+  { root, args }: { root: string; args: string[] },
+): Promise<ReadyEvent> {
+  const head = supervisor.start({
+    name: "head",
+    command: selfCommand(["head", "--json", ...args]),
+    cwd: root,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
+  return await head.ready;
 }
 
 function workerArgs(
@@ -269,32 +307,6 @@ async function waitForWorkers(
   throw new CliError(`The workers did not connect to the head within ${CONNECT_TIMEOUT_MS} ms`, {
     hint: "see the worker log lines above",
   });
-}
-
-function readyBanner(rest: string, config: Config, workers: ReadyEvent[]): string {
-  const body = JSON.stringify({
-    function_id: config.function.id,
-    method: config.function.method,
-    topic: String(config.topic),
-    config: {
-      env_vars: [
-        { name: "ALLORA_ARG_PARAMS", value: config.inference.default_arg },
-        { name: "ALLORA_BLOCK_HEIGHT_CURRENT", value: "1" },
-      ],
-      number_of_nodes: -1,
-      timeout: 2,
-    },
-  });
-  return `
-local network ready: head ${rest} with ${workers.length} worker${workers.length === 1 ? "" : "s"}
-
-try it:
-  allora request
-or:
-  curl -s -X POST ${rest}/api/v1/functions/execute -H 'Content-Type: application/json' -d '${body}'
-
-press Ctrl-C to stop
-`;
 }
 
 /** The `allora dev` command. */

@@ -40,6 +40,13 @@ Options (each also a config.yaml key under head:, environment variable in bracke
                                 endpoint (default: 10m)
   --gateway URL                 manifest URL template for installs by CID
                                 (default: https://{cid}.ipfs.w3s.link/manifest.json)
+  --schedule TOPIC[=ARG]        read TOPIC's worker nonces from the chain and send one
+                                execute request per new nonce, with ALLORA_ARG_PARAMS=ARG
+                                (default ARG: inference.default_arg); repeatable; replaces
+                                head.schedule
+  --schedule-interval DURATION  interval between polls of the chain (default: 2s)
+  --chain-rpc URL               CometBFT RPC the scheduler reads (default: chain.rpc,
+                                http://127.0.0.1:26657)
   --config FILE                 config file (default: config.yaml when present)
 
 Durations take a unit: 500ms, 20s, 10m, 1h. Precedence: flags, then environment, then the

@@ -7,7 +7,16 @@
 import { isIP } from "node:net";
 import { dirname, isAbsolute, join } from "node:path";
 import { type Config, DEFAULT_CONFIG } from "../node/config/config.ts";
-import { parseDuration, parseFlags, parseHostPort, parseInteger, splitList } from "./args.ts";
+import { FUNCTION_ID } from "../node/function/reference.ts";
+import type { ScheduledTopic } from "../node/head/scheduler.ts";
+import {
+  parseDuration,
+  parseFlags,
+  parseHostPort,
+  parseHttpUrl,
+  parseInteger,
+  splitList,
+} from "./args.ts";
 import { UsageError } from "./errors.ts";
 
 /** Everything `allora head` needs to start. */
@@ -27,6 +36,13 @@ export interface HeadOptions {
   resultTtlMs: number;
   /** Manifest URL template for installs by CID. */
   gateway: string;
+  /** Topics whose worker nonces the head schedules; empty for none. */
+  schedule: ScheduledTopic[];
+  scheduleIntervalMs: number;
+  /** The chain the scheduler reads. */
+  chain: { rpc: string; emissionsVersion: string };
+  /** The node function scheduled requests run. */
+  function: { id: string; method: string };
 }
 
 /** The raw flags of `allora head`; undefined means "not given". */
@@ -44,6 +60,10 @@ export interface HeadFlags {
   maxRollCallTimeout?: string;
   resultTtl?: string;
   gateway?: string;
+  /** `TOPIC[=ARG]` values of `--schedule`. */
+  schedule: string[];
+  scheduleInterval?: string;
+  chainRpc?: string;
 }
 
 /**
@@ -79,6 +99,9 @@ export function parseHeadFlags(argv: string[]): HeadFlags {
     "max-roll-call-timeout": { type: "string" },
     "result-ttl": { type: "string" },
     gateway: { type: "string" },
+    schedule: { type: "string", multiple: true },
+    "schedule-interval": { type: "string" },
+    "chain-rpc": { type: "string" },
   });
   const text = (name: string) => values[name] as string | undefined;
   const list = (name: string) => splitList((values[name] as string[] | undefined) ?? []);
@@ -96,12 +119,15 @@ export function parseHeadFlags(argv: string[]): HeadFlags {
     maxRollCallTimeout: text("max-roll-call-timeout"),
     resultTtl: text("result-ttl"),
     gateway: text("gateway"),
+    schedule: list("schedule"),
+    scheduleInterval: text("schedule-interval"),
+    chainRpc: text("chain-rpc"),
   };
 }
 
 /** A loaded config file and its path. */
 export interface ConfigSource {
-  config: Pick<Config, "head">;
+  config: Pick<Config, "head"> & Partial<Pick<Config, "chain" | "function" | "inference">>;
   /** The config file; relative paths in it are taken from its folder. */
   path: string;
 }
@@ -136,6 +162,9 @@ export function resolveHeadOptions(
   const maxNodes = fromFlagOrEnv(flags.maxNodes, "--max-nodes");
   const maxRollCall = fromFlagOrEnv(flags.maxRollCallTimeout, "--max-roll-call-timeout");
   const resultTtl = fromFlagOrEnv(flags.resultTtl, "--result-ttl");
+  const scheduleInterval = fromFlagOrEnv(flags.scheduleInterval, "--schedule-interval");
+  const chain = file?.config.chain ?? DEFAULT_CONFIG.chain;
+  const fn = file?.config.function ?? DEFAULT_CONFIG.function;
 
   const options: HeadOptions = {
     restApi: parseHostPort(restApi?.name ?? "head.rest_api", restApi?.value ?? head.rest_api),
@@ -158,6 +187,19 @@ export function resolveHeadOptions(
       : head.max_roll_call_timeout_ms,
     resultTtlMs: resultTtl ? parseDuration(resultTtl.name, resultTtl.value) : head.result_ttl_ms,
     gateway: flags.gateway ?? head.gateway,
+    schedule: resolveSchedule(
+      flags.schedule,
+      head.schedule ?? [],
+      file?.config.inference?.default_arg ?? DEFAULT_CONFIG.inference.default_arg,
+    ),
+    scheduleIntervalMs: scheduleInterval
+      ? parseDuration(scheduleInterval.name, scheduleInterval.value, { min: 100, max: 600_000 })
+      : head.schedule_interval_ms ?? DEFAULT_CONFIG.head.schedule_interval_ms,
+    chain: {
+      rpc: parseHttpUrl(flags.chainRpc ? "--chain-rpc" : "chain.rpc", flags.chainRpc ?? chain.rpc),
+      emissionsVersion: chain.emissions_version,
+    },
+    function: { id: fn.id || FUNCTION_ID, method: fn.method },
   };
   if (!options.gateway.includes("{cid}")) {
     throw new UsageError(
@@ -165,6 +207,38 @@ export function resolveHeadOptions(
     );
   }
   return options;
+}
+
+const SCHEDULE_REGEXP = /^(\d{1,19})(?:=(.*))?$/;
+
+// --schedule values replace head.schedule; a missing argument is the project's default_arg.
+function resolveSchedule(
+  flags: readonly string[],
+  fromFile: Config["head"]["schedule"],
+  defaultArg: string,
+): ScheduledTopic[] {
+  const topics = flags.length === 0
+    ? fromFile.map((entry) => ({
+      topicId: BigInt(entry.topic),
+      defaultArg: entry.default_arg ?? defaultArg,
+    }))
+    : flags.map((value) => {
+      const match = SCHEDULE_REGEXP.exec(value.trim());
+      if (match === null || BigInt(match[1]) === 0n) {
+        throw new UsageError(
+          `Invalid value for --schedule: '${value}' (expected TOPIC or TOPIC=ARG, e.g. 1=ETH)`,
+        );
+      }
+      return { topicId: BigInt(match[1]), defaultArg: match[2] ?? defaultArg };
+    });
+  const seen = new Set<bigint>();
+  for (const { topicId } of topics) {
+    if (seen.has(topicId)) {
+      throw new UsageError(`Invalid schedule: topic ${topicId} is listed twice`);
+    }
+    seen.add(topicId);
+  }
+  return topics;
 }
 
 function checkAddress(name: string, value: string): string {

@@ -98,3 +98,60 @@ Deno.test("parseDuration() requires a unit", () => {
   assert.match(error.message, /expected a duration such as 500ms, 20s or 10m/);
   assertThrows(() => parseDuration("--t", "5s", { min: 10_000 }), UsageError);
 });
+
+Deno.test("resolveHeadOptions() reads the schedule from flags or the file", () => {
+  const file = {
+    path: "/project/config.yaml",
+    config: parseConfig(
+      "name: demo\ntopic: 1\ninference:\n  default_arg: BTC\nchain:\n  rpc: http://10.0.0.9:26657\n" +
+        "head:\n  schedule: [{topic: 1}, {topic: 2, default_arg: SOL}]\n  schedule_interval_ms: 500\n",
+    ),
+  };
+  const fromFile = resolveHeadOptions(parseHeadFlags([]), noEnv, file);
+  assert.deepEqual(fromFile.schedule, [
+    { topicId: 1n, defaultArg: "BTC" },
+    { topicId: 2n, defaultArg: "SOL" },
+  ]);
+  assert.equal(fromFile.scheduleIntervalMs, 500);
+  assert.equal(fromFile.chain.rpc, "http://10.0.0.9:26657");
+
+  const flags = parseHeadFlags([
+    "--schedule",
+    "7=ETH",
+    "--schedule",
+    "8",
+    "--schedule-interval",
+    "1s",
+    "--chain-rpc",
+    "http://127.0.0.1:4000",
+  ]);
+  const fromFlags = resolveHeadOptions(flags, noEnv, file);
+  assert.deepEqual(fromFlags.schedule, [
+    { topicId: 7n, defaultArg: "ETH" },
+    { topicId: 8n, defaultArg: "BTC" },
+  ]);
+  assert.equal(fromFlags.scheduleIntervalMs, 1000);
+  assert.equal(fromFlags.chain.rpc, "http://127.0.0.1:4000");
+});
+
+Deno.test("resolveHeadOptions() schedules nothing by default", () => {
+  const options = resolveHeadOptions(parseHeadFlags([]), noEnv);
+  assert.deepEqual(options.schedule, []);
+  assert.equal(options.scheduleIntervalMs, 2000);
+  assert.equal(options.chain.rpc, "http://127.0.0.1:26657");
+  assert.match(options.function.id, /^bafy/);
+});
+
+Deno.test("resolveHeadOptions() rejects invalid schedules", () => {
+  for (const value of ["0", "x=ETH", "1,1"]) {
+    assertThrows(
+      () => resolveHeadOptions(parseHeadFlags(["--schedule", value]), noEnv),
+      UsageError,
+    );
+  }
+  const error = assertThrows(
+    () => resolveHeadOptions(parseHeadFlags(["--schedule", "1=ETH", "--schedule", "1"]), noEnv),
+    UsageError,
+  );
+  assert.equal(error.message, "Invalid schedule: topic 1 is listed twice");
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import "../node/shim.ts";
+import { join } from "node:path";
 import type { PrivateKey } from "@libp2p/interface";
 import { createHost, type Host } from "../node/p2p/host.ts";
 import { IdentityError, loadOrCreateIdentity } from "../node/p2p/identity.ts";
@@ -15,11 +16,19 @@ import {
 } from "../node/head/constants.ts";
 import { HeadNode } from "../node/head/node.ts";
 import { networkFromHost } from "../node/head/network.ts";
+import { planExecution } from "../node/head/job.ts";
+import { ClientScheduleChain } from "../node/head/schedule_chain.ts";
+import { NonceScheduler } from "../node/head/scheduler.ts";
+import type { ExecutionLimits } from "../node/head/types.ts";
+import { NonceRecord } from "../node/nonce_record.ts";
 import { createApi } from "../node/api/app.ts";
 import { type ApiServer, serveApi } from "../node/api/server.ts";
 import type { Context } from "./command.ts";
 import { CliError } from "./errors.ts";
 import type { HeadOptions } from "./head_options.ts";
+
+/** File in the head workspace that records the worker nonces already scheduled. */
+export const SCHEDULE_RECORD_FILE = "schedule.json";
 
 /** Starts the head, serves until the context signal fires, then shuts down. */
 export async function runHead(options: HeadOptions, context: Context): Promise<number> {
@@ -38,8 +47,9 @@ export async function runHead(options: HeadOptions, context: Context): Promise<n
     executionTimeoutMs: options.executionTimeoutMs,
     resultTtlMs: options.resultTtlMs,
   });
+  const limits = { maxNodes: options.maxNodes, maxRollCallTimeoutMs: options.maxRollCallTimeoutMs };
   const app = createApi(head, {
-    limits: { maxNodes: options.maxNodes, maxRollCallTimeoutMs: options.maxRollCallTimeoutMs },
+    limits,
     manifestUrlTemplate: options.gateway,
     logger,
   });
@@ -68,13 +78,51 @@ export async function runHead(options: HeadOptions, context: Context): Promise<n
     );
   }
 
+  const scheduler = await startScheduler(options, head, limits, context);
+
   await aborted(signal);
   logger.info("stopping head node", { reason: String(signal.reason?.message ?? signal.reason) });
+  // The scheduler stops polling at once, and closing the head ends its requests in flight.
+  const schedulerStopped = scheduler?.stop();
   head.close();
+  await schedulerStopped;
   await server.shutdown();
   await host.stop();
   logger.info("head node stopped");
   return 0;
+}
+
+/** Starts the nonce scheduler when topics are scheduled; it stops itself on `stop()`. */
+async function startScheduler(
+  options: HeadOptions,
+  head: HeadNode,
+  limits: ExecutionLimits,
+  { logger }: Context,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (options.schedule.length === 0) return undefined;
+  const chain = new ClientScheduleChain({
+    rpc: options.chain.rpc,
+    emissionsVersion: options.chain.emissionsVersion,
+    logger,
+  });
+  const scheduler = new NonceScheduler({
+    topics: options.schedule,
+    chain,
+    // The REST execute path: the same validation, roll call, execution and aggregation.
+    execute: (body) => head.execute(planExecution(body, limits)),
+    record: await NonceRecord.open(join(options.workspace, SCHEDULE_RECORD_FILE), { logger }),
+    functionId: options.function.id,
+    method: options.function.method,
+    intervalMs: options.scheduleIntervalMs,
+    logger,
+  });
+  scheduler.start();
+  return {
+    async stop() {
+      await scheduler.stop();
+      chain.close();
+    },
+  };
 }
 
 async function loadIdentityOrFail(path: string) {

@@ -206,19 +206,22 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
 
 /**
  * An AbortSignal aborted by the first SIGINT or SIGTERM, or, when {@link EXIT_WITH_PARENT_ENV}
- * is "1", by the end of standard input.
+ * is "1", by SIGTERM or the end of standard input only.
  */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
+  const supervised = Deno.env.get(EXIT_WITH_PARENT_ENV) === "1";
   const onSignal = () => controller.abort(new Error("interrupted"));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     try {
-      Deno.addSignalListener(signal, onSignal);
+      // Ctrl-C reaches the whole process group. A supervised child waits for its parent's
+      // SIGTERM instead, so the parent decides the order: `allora dev` stops the chain last.
+      Deno.addSignalListener(signal, supervised && signal === "SIGINT" ? () => {} : onSignal);
     } catch {
       // Signals cannot be listened to on some platforms; Ctrl-C then ends the process directly.
     }
   }
-  if (Deno.env.get(EXIT_WITH_PARENT_ENV) === "1") {
+  if (supervised) {
     // The supervising parent holds our stdin open; end of input means it is gone, even if it
     // died from SIGKILL and could not forward a signal.
     (async () => {

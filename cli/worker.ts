@@ -43,7 +43,16 @@ Options (most also a config.yaml key under worker:, settable as ALLORA_WORKER_<K
                            on top of each request's permissions; comma-separated or repeated
                            (default: no node limit)
   --execution-timeout DUR  wall-clock limit of one execution, e.g. 10s or 500ms (default: 10s)
+  --wallet FILE            chain wallet keystore, unlocked with ALLORA_WALLET_PASSWORD; it
+                           must exist (default: chain.wallet, used only when it exists)
+  --chain-rpc URL          CometBFT RPC of the chain (default: chain.rpc,
+                           http://127.0.0.1:26657)
+  --no-chain               run without the chain: no registration, no payloads
   --config FILE            project config (default: config.yaml in the current folder, if any)
+
+With a chain wallet (the keystore, or a mnemonic in ALLORA_WALLET_MNEMONIC) the worker
+registers in its topics at start and, after each execute request that carries TOPIC_ID and
+ALLORA_BLOCK_HEIGHT_CURRENT, submits the checked inference for that nonce, once per nonce.
 
 Precedence: flags, then environment, then the config file, then defaults. With --json, the
 line {"event":"ready","peer_id":…,"multiaddrs":[…]} is printed on stdout once the worker

@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { parseDuration, parseFlags, parseInteger, splitList } from "./args.ts";
+import { parseDuration, parseFlags, parseHttpUrl, parseInteger, splitList } from "./args.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { type Config, ConfigError, DEFAULT_CONFIG, loadConfig } from "../node/config/config.ts";
 import { type BootNode, BootNodeError, parseBootNode } from "../node/worker/boot.ts";
@@ -32,7 +32,24 @@ export interface WorkerFlags {
   project?: string;
   httpAllow: string[];
   executionTimeout?: string;
+  wallet?: string;
+  noChain: boolean;
+  chainRpc?: string;
   config?: string;
+}
+
+/** Chain settings of the worker; cli/worker_chain.ts decides whether it connects. */
+export interface WorkerChainSettings {
+  /** False with `--no-chain`: the worker never connects. */
+  enabled: boolean;
+  /** CometBFT RPC URL. */
+  rpc: string;
+  emissionsVersion: string;
+  gasPrice: string;
+  /** Keystore of the chain wallet, absolute. */
+  keystore: string;
+  /** Whether `--wallet` named the keystore, which makes a missing keystore an error. */
+  keystoreGiven: boolean;
 }
 
 /** Everything the worker needs to start, with paths made absolute. */
@@ -55,6 +72,7 @@ export interface WorkerSettings {
   httpAllow: string[];
   executionTimeoutMs: number;
   attributes: Record<string, string>;
+  chain: WorkerChainSettings;
   /** The config file that was read, if any. */
   configFile?: string;
 }
@@ -81,6 +99,9 @@ const FLAG_SPEC = {
   project: { type: "string" },
   "http-allow": { type: "string", multiple: true },
   "execution-timeout": { type: "string" },
+  wallet: { type: "string" },
+  "no-chain": { type: "boolean" },
+  "chain-rpc": { type: "string" },
   config: { type: "string" },
 } as const;
 
@@ -110,6 +131,9 @@ export function parseWorkerFlags(argv: string[]): WorkerFlags {
     project: text("project"),
     httpAllow: list("http-allow"),
     executionTimeout: text("execution-timeout"),
+    wallet: text("wallet"),
+    noChain: values["no-chain"] === true,
+    chainRpc: text("chain-rpc"),
     config: text("config"),
   };
 }
@@ -230,6 +254,7 @@ export function resolveWorkerSettings(
     httpAllow: flags.httpAllow.length > 0 ? flags.httpAllow : worker.http_allow,
     executionTimeoutMs,
     attributes: { ...worker.attributes },
+    chain: resolveChain(flags, file?.config.chain ?? DEFAULT_CONFIG.chain, path),
     configFile: file?.path,
   };
 }
@@ -243,6 +268,21 @@ export function resolveWorkerSettings(
 export function inferenceTimeoutMs(configuredMs: number, executionTimeoutMs: number): number {
   const margin = Math.min(INFERENCE_TIMEOUT_MARGIN_MS, Math.floor(executionTimeoutMs / 2));
   return Math.min(configuredMs, executionTimeoutMs - margin);
+}
+
+function resolveChain(
+  flags: WorkerFlags,
+  chain: Config["chain"],
+  path: (flag: string | undefined, fromFile: string) => string,
+): WorkerChainSettings {
+  return {
+    enabled: !flags.noChain,
+    rpc: parseHttpUrl(flags.chainRpc ? "--chain-rpc" : "chain.rpc", flags.chainRpc ?? chain.rpc),
+    emissionsVersion: chain.emissions_version,
+    gasPrice: chain.gas_price,
+    keystore: path(flags.wallet, chain.wallet),
+    keystoreGiven: flags.wallet !== undefined,
+  };
 }
 
 function parseBootNodes(option: string, values: readonly string[]): BootNode[] {

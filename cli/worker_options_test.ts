@@ -199,3 +199,41 @@ Deno.test("resolveWorkerSettings() lowers the inference timeout", () => {
   assert.equal(settings.executionTimeoutMs, 4_000);
   assert.equal(settings.inference.timeoutMs, 3_000);
 });
+
+Deno.test("resolveWorkerSettings() reads the chain settings", () => {
+  const defaults = resolveWorkerSettings(parseWorkerFlags([]), sources());
+  assert.deepEqual(defaults.chain, {
+    enabled: true,
+    rpc: "http://127.0.0.1:26657",
+    emissionsVersion: "auto",
+    gasPrice: "auto",
+    keystore: "/work/project/keys/wallet.json",
+    keystoreGiven: false,
+  });
+
+  const file = fileWith("chain:\n  rpc: http://10.0.0.5:26657\n  wallet: secrets/w.json\n");
+  const fromFile = resolveWorkerSettings(parseWorkerFlags([]), sources({ file }));
+  assert.equal(fromFile.chain.rpc, "http://10.0.0.5:26657");
+  assert.equal(fromFile.chain.keystore, "/srv/demo/secrets/w.json");
+
+  const flags = parseWorkerFlags([
+    "--no-chain",
+    "--wallet",
+    "w.json",
+    "--chain-rpc",
+    "http://127.0.0.1:4000",
+  ]);
+  const fromFlags = resolveWorkerSettings(flags, sources({ file }));
+  assert.equal(fromFlags.chain.enabled, false);
+  assert.equal(fromFlags.chain.rpc, "http://127.0.0.1:4000");
+  assert.equal(fromFlags.chain.keystore, "/work/project/w.json");
+  assert.equal(fromFlags.chain.keystoreGiven, true);
+});
+
+Deno.test("resolveWorkerSettings() rejects a chain RPC that is not a URL", () => {
+  const error = assertThrows(
+    () => resolveWorkerSettings(parseWorkerFlags(["--chain-rpc", "127.0.0.1:26657"]), sources()),
+    UsageError,
+  );
+  assert.match(error.message, /^Invalid value for --chain-rpc: '127.0.0.1:26657'/);
+});

@@ -1,6 +1,7 @@
 /**
- * The running `allora worker`: identity, services, local functions, libp2p host and worker
- * node, started in that order and stopped in reverse on the context signal.
+ * The running `allora worker`: identity, chain session (with a wallet), services, local
+ * functions, libp2p host and worker node, started in that order and stopped in reverse on the
+ * context signal.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { startWorkerNode } from "../node/worker/node.ts";
 import type { Installer } from "../node/worker/ports.ts";
 import type { WorkerSettings } from "./worker_options.ts";
 import { type CreateWorkerServices, createWorkerServices } from "./worker_services.ts";
+import { startWorkerChain, type WorkerChain } from "./worker_chain.ts";
 
 /**
  * Runs a worker until `context.signal` aborts, then stops it and returns exit code 0.
@@ -36,10 +38,26 @@ export async function runWorker(
     });
   }
 
-  const services = await createServices(settings, logger);
+  const chain = await startWorkerChain(settings, context);
+  try {
+    await serve(settings, identity.privateKey, context, createServices, chain);
+  } finally {
+    await chain?.close();
+  }
+  return 0;
+}
+
+async function serve(
+  settings: WorkerSettings,
+  privateKey: PrivateKey,
+  context: Context,
+  createServices: CreateWorkerServices,
+  chain: WorkerChain | undefined,
+): Promise<void> {
+  const services = await createServices(settings, context.logger);
   try {
     const functions = await installLocalFunctions(settings, services.installer, context);
-    const host = await listen(settings, identity.privateKey, context);
+    const host = await listen(settings, privateKey, context);
     const node = startWorkerNode({
       host,
       executor: services.executor,
@@ -49,16 +67,22 @@ export async function runWorker(
       concurrency: settings.concurrency,
       attributes: settings.attributes,
       limits: { timeoutMs: settings.executionTimeoutMs },
-      logger,
+      payloads: chain?.submitter,
+      logger: context.logger,
     });
-    printReady(context, { peerId: node.peerId, multiaddrs: node.multiaddrs(), functions });
+    printReady(context, {
+      peerId: node.peerId,
+      multiaddrs: node.multiaddrs(),
+      functions,
+      address: chain?.account.address,
+    });
 
     await aborted(context.signal);
+    // The node stops first, so the last results reach the submitter before it closes.
     await node.stop();
   } finally {
     await services.close();
   }
-  return 0;
 }
 
 async function loadIdentity(path: string) {
@@ -118,7 +142,7 @@ async function listen(
 
 function printReady(
   context: Context,
-  ready: { peerId: string; multiaddrs: string[]; functions: string[] },
+  ready: { peerId: string; multiaddrs: string[]; functions: string[]; address?: string },
 ): void {
   if (context.global.json) {
     context.io.out(
@@ -127,12 +151,14 @@ function printReady(
         peer_id: ready.peerId,
         multiaddrs: ready.multiaddrs,
         functions: ready.functions,
+        ...(ready.address !== undefined && { address: ready.address }),
       }) + "\n",
     );
     return;
   }
   context.io.out(`worker ${ready.peerId} ready\n`);
   for (const address of ready.multiaddrs) context.io.out(`  listening on ${address}\n`);
+  if (ready.address !== undefined) context.io.out(`  chain account ${ready.address}\n`);
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -34,7 +34,11 @@ export class TestProcess {
   readonly #done: Promise<void>;
   status: Deno.CommandStatus | undefined;
 
-  constructor(name: string, args: string[], options: { cwd?: string } = {}) {
+  constructor(
+    name: string,
+    args: string[],
+    options: { cwd?: string; env?: Record<string, string> } = {},
+  ) {
     this.name = name;
     this.child = new Deno.Command(Deno.execPath(), {
       args,
@@ -42,7 +46,7 @@ export class TestProcess {
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...options.env },
     }).spawn();
     this.#done = Promise.all([
       this.#pump(this.child.stdout, (text) => this.#onStdout(text)),
@@ -190,9 +194,19 @@ export class Processes {
     return process;
   }
 
-  /** Starts any `deno` subprocess, in the temp folder unless `options.cwd` names another. */
-  spawn(name: string, args: string[], options: { cwd?: string } = {}): TestProcess {
-    const process = new TestProcess(name, args, { cwd: options.cwd ?? this.tempDir });
+  /**
+   * Starts any `deno` subprocess, in the temp folder unless `options.cwd` names another, with
+   * `options.env` added to the environment.
+   */
+  spawn(
+    name: string,
+    args: string[],
+    options: { cwd?: string; env?: Record<string, string> } = {},
+  ): TestProcess {
+    const process = new TestProcess(name, args, {
+      cwd: options.cwd ?? this.tempDir,
+      env: options.env,
+    });
     this.all.push(process);
     return process;
   }

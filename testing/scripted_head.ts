@@ -118,17 +118,18 @@ export async function startScriptedHead(options: ScriptedHeadOptions = {}): Prom
   };
 }
 
-/** Waits until `condition` holds, polling every 20 ms, failing after `timeoutMs`. */
+/** Waits until `condition` holds, polling every `intervalMs`, failing after `timeoutMs`. */
 export async function waitUntil(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   description: string,
   timeoutMs = 30_000,
+  intervalMs = 20,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

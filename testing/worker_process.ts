@@ -19,6 +19,8 @@ export interface WorkerReady {
   multiaddrs: string[];
   /** CIDs of the functions installed with `--function`. */
   functions: string[];
+  /** The chain account, when the worker has a wallet. */
+  address?: string;
 }
 
 /** Options of {@link startWorkerProcess}. */
@@ -32,6 +34,8 @@ export interface WorkerProcessOptions {
   /** @default "debug" */
   logLevel?: string;
   name?: string;
+  /** Variables added to the worker's environment. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -42,7 +46,7 @@ export async function startWorkerProcess(
   processes: Processes,
   options: WorkerProcessOptions,
 ): Promise<{ process: TestProcess; ready: WorkerReady }> {
-  const { headAddress, project, args = [], logLevel = "debug", name = "worker" } = options;
+  const { headAddress, project, args = [], logLevel = "debug", name = "worker", env } = options;
   const process = processes.spawn(name, [
     "run",
     "-A",
@@ -62,6 +66,6 @@ export async function startWorkerProcess(
     "--project",
     project,
     ...args,
-  ]);
+  ], { env });
   return { process, ready: await process.ready<WorkerReady>() };
 }

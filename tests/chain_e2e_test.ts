@@ -3,36 +3,18 @@
  * with a keystore written by the wallet module and the password in ALLORA_WALLET_PASSWORD.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createKeystore, deriveAccount, generateMnemonic } from "../node/wallet/mod.ts";
 import { startTestDevnet } from "../testing/devnet.ts";
 import { tempDir } from "../testing/temp_dir.ts";
+import { type CliResult, runCliProcess } from "../testing/cli.ts";
 
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const PASSWORD = "e2e password, not a secret";
 const ONE_ALLO = 10n ** 18n;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `allora ARGV` with `deno run` in `cwd`, standard input closed. */
-async function allora(cwd: string, argv: string[]): Promise<Run> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...argv],
-    cwd,
-    env: { ALLORA_WALLET_PASSWORD: PASSWORD, NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+/** Runs `allora ARGV` in `cwd` with the keystore password set. */
+function allora(cwd: string, argv: string[]): Promise<CliResult> {
+  return runCliProcess(argv, { cwd, env: { ALLORA_WALLET_PASSWORD: PASSWORD } });
 }
 
 Deno.test("allora chain registers a new wallet on a devnet", async () => {

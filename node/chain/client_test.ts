@@ -6,6 +6,8 @@ import { queryFailure, queryValue, startRpcProxy } from "../../testing/rpc_proxy
 import { ChainClient } from "./client.ts";
 import { ChainError, TopicNotFoundError, UnsupportedChainError } from "./errors.ts";
 import { GAS_PRICE_PATH, GasPriceResponse } from "./fees.ts";
+import { submitWorkerPayload } from "./payload.ts";
+import { registerWorker } from "./registration.ts";
 import { ChainTimeoutError, ChainUnreachableError } from "./rpc.ts";
 import { readTopic } from "./topics.ts";
 
@@ -178,4 +180,24 @@ Deno.test("readTopic() names the chain's topic ids for a missing topic", async (
   assert.equal(error.lastTopicId, 3n);
   assert.equal(error.message, "Cannot read topic 99: topic 99 does not exist");
   assert.equal(error.hint, "this chain's topic ids run from 1 to 3; check the id");
+});
+
+Deno.test("emissions.workerLatestInference() reads a landed payload", async () => {
+  await using bed = await startChainTestbed({ epochLength: 12 });
+  const query = bed.client.query.emissions;
+  assert.equal(await query.workerLatestInference(1n, bed.account.address), undefined);
+
+  produceBlocksTo(bed.devnet, 12);
+  await registerWorker(bed.client, bed.account, 1n);
+  await submitWorkerPayload({
+    client: bed.client,
+    account: bed.account,
+    topicId: 1n,
+    nonce: 12n,
+    output: '{"infererValue":"2500.50"}',
+  });
+  const inference = await query.workerLatestInference(1n, bed.account.address);
+  assert.equal(inference?.blockHeight, 12n);
+  assert.equal(inference?.inferer, bed.account.address);
+  assert.equal(inference?.value, "2500.50");
 });

@@ -38,6 +38,10 @@ export interface Config {
     max_roll_call_timeout_ms: number;
     result_ttl_ms: number;
     gateway: string;
+    /** Topics whose worker nonces the head schedules; empty turns the scheduler off. */
+    schedule: { topic: number; default_arg?: string }[];
+    /** Interval between polls of the chain for new worker nonces. */
+    schedule_interval_ms: number;
   };
   worker: {
     port: number;
@@ -80,6 +84,8 @@ export const DEFAULT_CONFIG: Omit<Config, "name" | "topic"> = {
     max_roll_call_timeout_ms: 60_000,
     result_ttl_ms: 600_000,
     gateway: "https://{cid}.ipfs.w3s.link/manifest.json",
+    schedule: [],
+    schedule_interval_ms: 2_000,
   },
   worker: {
     port: 9011,

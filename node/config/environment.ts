@@ -17,6 +17,7 @@ export const ENVIRONMENT_PREFIX = "ALLORA_";
 interface SchemaNode {
   type?: string;
   properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
 }
 
 /** One config key that an environment variable can set. */
@@ -45,8 +46,9 @@ export function environmentKeys(): EnvironmentKey[] {
         visit(child, childPath);
         continue;
       }
-      // Maps such as worker.attributes have no flat text form, so they stay file-only.
-      if (child.type === "object") continue;
+      // Maps such as worker.attributes and lists of maps such as head.schedule have no flat
+      // text form, so they stay file-only.
+      if (child.type === "object" || child.items?.type === "object") continue;
       const kind = child.type === "integer"
         ? "integer"
         : child.type === "array"

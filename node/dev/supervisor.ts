@@ -56,11 +56,17 @@ export interface StartOptions {
   cwd?: string;
   env?: Record<string, string>;
   readyTimeoutMs: number;
+  /**
+   * Stop this child only after the others have exited, e.g. a chain the others still send
+   * transactions to while they stop. @default false
+   */
+  stopLast?: boolean;
 }
 
 /** Keeps the children of one local network. */
 export class Supervisor {
   readonly #children: Child[] = [];
+  readonly #stopLast = new Set<Child>();
   readonly #write: (line: string) => void;
   readonly #logger: Logger;
 
@@ -140,12 +146,21 @@ export class Supervisor {
     })();
     const child = { name: options.name, process, ready, exited };
     this.#children.push(child);
+    if (options.stopLast) this.#stopLast.add(child);
     return child;
   }
 
-  /** Stops every child: SIGTERM, then SIGKILL after {@link STOP_GRACE_MS}. */
+  /**
+   * Stops every child: SIGTERM, then SIGKILL after {@link STOP_GRACE_MS}. Children started
+   * with `stopLast` get their SIGTERM once the others have exited.
+   */
   async stopAll(): Promise<void> {
-    const running = [...this.#children].reverse();
+    const children = [...this.#children].reverse();
+    await this.#stop(children.filter((child) => !this.#stopLast.has(child)));
+    await this.#stop(children.filter((child) => this.#stopLast.has(child)));
+  }
+
+  async #stop(running: Child[]): Promise<void> {
     for (const child of running) {
       try {
         child.process.kill("SIGTERM");

@@ -48,3 +48,18 @@ export const MAX_METHOD_BYTES = 255;
 
 /** Interval of the `MsgHealthCheck` the worker publishes on the general topic. */
 export const HEALTH_CHECK_INTERVAL_MS = 60_000;
+
+/** Interval of the chain client's polls for a broadcast transaction's block. */
+export const CHAIN_TX_POLL_MS = 500;
+/** Time after a failed registration before a payload for that topic tries again. */
+export const REGISTRATION_RETRY_MS = 60_000;
+/** How long a payload waits for the chain connection and registration at start-up. */
+export const SUBMIT_READY_WAIT_MS = 30_000;
+/** Attempts of one payload whose transaction loses an account sequence race. */
+export const SEQUENCE_MISMATCH_ATTEMPTS = 4;
+/** First delay before such a retry; it doubles with each attempt. */
+export const SEQUENCE_RETRY_DELAY_MS = 250;
+/** Time given to payload submissions in flight when the worker stops. */
+export const SUBMIT_STOP_GRACE_MS = 5_000;
+/** File in the workspace that records the nonces the worker has submitted payloads for. */
+export const SUBMISSION_RECORD_FILE = "submissions.json";

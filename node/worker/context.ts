@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import type { Message } from "../p2p/messages.ts";
 import type { Executor, Installer } from "./ports.ts";
 import type { ExecutionSlots } from "./slots.ts";
+import type { PayloadSink } from "./submission.ts";
 
 /** Limits the worker applies to every execution. */
 export interface ExecutionLimits {
@@ -35,4 +36,6 @@ export interface WorkerContext {
   signal: AbortSignal;
   /** Sends one message to `peer` on a new direct stream, with a bounded wait. */
   reply(peer: PeerId | string, message: Message): Promise<void>;
+  /** Receives checked inferences for worker nonces; absent without a chain wallet. */
+  payloads?: PayloadSink;
 }

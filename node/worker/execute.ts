@@ -12,6 +12,7 @@ import type { WorkerContext } from "./context.ts";
 import type { RunResult } from "./ports.ts";
 import { checkMethod, RequestError, toRunRequest } from "./run_request.ts";
 import { applyOutputCheck, isInferenceRequest } from "./output_check.ts";
+import { type InferencePayload, payloadOfRequest } from "./submission.ts";
 
 /** Exit code reported for requests rejected before they run (configuration error). */
 export const EXIT_NOT_RUN = 128;
@@ -38,7 +39,7 @@ export async function handleExecute(
   const outcome = await executeRequest(context, message, peer, logger);
   if (outcome === undefined) return;
 
-  const { result, note } = outcome;
+  const { result, note, payload } = outcome;
   const response: MsgExecuteResponse = {
     type: "MsgExecuteResponse",
     request_id: message.request_id,
@@ -49,19 +50,23 @@ export async function handleExecute(
   };
   try {
     await context.reply(source.peer, response);
+    logger.info("execute response sent", {
+      code: result.code,
+      exit_code: result.result.exit_code,
+      wall_ms: Math.round(performance.now() - started),
+      run_ms: Math.round((result.usage.wall_clock_time ?? 0) / 1e6),
+    });
   } catch (error) {
     logger.warn("cannot send execute response", { error, code: result.code });
-    return;
   }
-  logger.info("execute response sent", {
-    code: result.code,
-    exit_code: result.result.exit_code,
-    wall_ms: Math.round(performance.now() - started),
-    run_ms: Math.round((result.usage.wall_clock_time ?? 0) / 1e6),
-  });
+  // After the reply, so the head's latency does not include the chain. The payload is valid
+  // whether or not the head got the reply.
+  if (payload !== undefined && context.payloads !== undefined) {
+    void context.payloads.submit(payload);
+  }
 }
 
-type Outcome = { result: ExecutionResult; note?: string };
+type Outcome = { result: ExecutionResult; note?: string; payload?: InferencePayload };
 
 async function executeRequest(
   context: WorkerContext,
@@ -131,7 +136,10 @@ async function executeRequest(
         stdout: result.result.stdout.slice(0, 1024),
       });
     }
-    return { result: checked.result };
+    const payload = checked.verdict.kind === "valid"
+      ? payloadOfRequest(requestId, request.env, result.result.stdout)
+      : undefined;
+    return { result: checked.result, payload };
   } catch (error) {
     const reason = context.signal.aborted
       ? "worker is shutting down"

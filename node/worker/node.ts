@@ -11,6 +11,7 @@ import { type Logger, silentLogger } from "../log.ts";
 import type { ExecutionLimits, WorkerContext } from "./context.ts";
 import type { Executor, Installer } from "./ports.ts";
 import { ExecutionSlots } from "./slots.ts";
+import type { PayloadSink } from "./submission.ts";
 import { type BootNode, startBootDialer } from "./boot.ts";
 import { handleRollCall } from "./roll_call.ts";
 import { handleExecute } from "./execute.ts";
@@ -42,6 +43,8 @@ export interface WorkerNodeOptions {
   limits?: Partial<ExecutionLimits>;
   /** Lifetime of a roll-call reservation. @default window 5 s + 30 s */
   reservationMs?: number;
+  /** Receives checked inferences for worker nonces; without it nothing is submitted. */
+  payloads?: PayloadSink;
   logger?: Logger;
 }
 
@@ -78,6 +81,7 @@ export function startWorkerNode(options: WorkerNodeOptions): WorkerNode {
     logger,
     signal: stopController.signal,
     reply: (peer, message) => host.send(peer, message),
+    payloads: options.payloads,
   };
 
   for (const topic of topics) host.subscribe(topic);

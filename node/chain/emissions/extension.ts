@@ -12,8 +12,11 @@ import {
   type GetParamsResponse,
   type GetTopicResponse,
   type GetUnfulfilledWorkerNoncesResponse,
+  type LatestInferenceResponse,
+  latestInferenceRpc,
   type WorkerSubmissionWindowStatus,
 } from "./query.ts";
+import type { Inference } from "./types.ts";
 import { emissionsQueryService, type EmissionsVersion } from "./versions.ts";
 import { AbciQueryError } from "../errors.ts";
 import { findErrorCause } from "../error_codes.ts";
@@ -38,6 +41,11 @@ export interface EmissionsExtension {
       topicId: bigint,
       address?: string,
     ): Promise<WorkerSubmissionWindowStatus>;
+    /**
+     * Returns the worker's latest inference in the topic (its `blockHeight` is the nonce), or
+     * undefined when the worker has none.
+     */
+    workerLatestInference(topicId: bigint, address: string): Promise<Inference | undefined>;
   };
 }
 
@@ -109,6 +117,18 @@ export function setupEmissionsExtension(
             topicId,
             address,
           }),
+        workerLatestInference: async (topicId, workerAddress) => {
+          try {
+            const response = await call<LatestInferenceResponse>(latestInferenceRpc(version), {
+              topicId,
+              workerAddress,
+            });
+            return response.latestInference;
+          } catch (error) {
+            if (isNotFoundError(error)) return undefined;
+            throw error;
+          }
+        },
       },
     };
   };
@@ -117,6 +137,11 @@ export function setupEmissionsExtension(
 // GetTopic wraps the store's error, "error getting topic: collections: not found: …", in an sdk
 // code (the devnet uses 18), or fails with emissions code 23 "topic does not exist".
 const MISSING_TOPIC_REGEXP = /\bnot found\b|topic does not exist/i;
+
+/** Returns whether `error` is a query failure with gRPC status NotFound. */
+function isNotFoundError(error: unknown): boolean {
+  return error instanceof AbciQueryError && /code = NotFound\b/.test(error.log);
+}
 
 /** Returns whether `error` is a GetTopic query failure that means the topic does not exist. */
 function isMissingTopicError(error: unknown): boolean {

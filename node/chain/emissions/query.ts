@@ -7,7 +7,7 @@
  */
 import { defineMessage, type MessageCodec } from "../proto/message.ts";
 import { Params, type Topic, topicCodec } from "./topic.ts";
-import { type Nonces, Nonces as NoncesCodec } from "./types.ts";
+import { Inference, type Nonces, Nonces as NoncesCodec } from "./types.ts";
 import type { EmissionsVersion } from "./versions.ts";
 
 /** A request that names only a topic. */
@@ -145,6 +145,44 @@ export const WorkerSubmissionWindowStatus: MessageCodec<WorkerSubmissionWindowSt
     { no: 9, name: "isTopicActive", kind: "bool" },
   ]);
 
+/** A request for one worker's latest inference in a topic. */
+export interface LatestInferenceRequest {
+  topicId: bigint;
+  workerAddress: string;
+}
+
+/**
+ * `{topic_id=1, worker_address=2}`: the GetWorkerLatestInferenceByTopicId request (named
+ * GetWorkerLatestInputInferenceByTopicId from `emissions.v10`).
+ *
+ * NOTE: these field numbers were not checked against the chain's query.proto.
+ */
+export const LatestInferenceRequest: MessageCodec<LatestInferenceRequest> = defineMessage<
+  LatestInferenceRequest
+>("emissions.GetWorkerLatestInferenceByTopicIdRequest", [
+  { no: 1, name: "topicId", kind: "uint64" },
+  { no: 2, name: "workerAddress", kind: "string" },
+]);
+
+/** `{latest_inference=1}`: the response to {@link LatestInferenceRequest}. */
+export interface LatestInferenceResponse {
+  latestInference?: Inference;
+}
+
+/** Codec of {@link LatestInferenceResponse}. */
+export const LatestInferenceResponse: MessageCodec<LatestInferenceResponse> = defineMessage<
+  LatestInferenceResponse
+>("emissions.GetWorkerLatestInferenceByTopicIdResponse", [
+  { no: 1, name: "latestInference", kind: "message", message: () => Inference },
+]);
+
+/** Returns the name of the latest-inference query RPC, which `emissions.v10` renamed. */
+export function latestInferenceRpc(version: EmissionsVersion): string {
+  return version === "v9"
+    ? "GetWorkerLatestInferenceByTopicId"
+    : "GetWorkerLatestInputInferenceByTopicId";
+}
+
 /** `GetNextTopicIdResponse{next_topic_id=1}`. */
 export interface NextTopicIdResponse {
   nextTopicId: bigint;
@@ -178,5 +216,13 @@ export const EMISSIONS_QUERY_RPCS: Record<string, QueryRpc> = {
   GetWorkerSubmissionWindowStatus: {
     request: TopicAddressRequest,
     response: fixed(WorkerSubmissionWindowStatus),
+  },
+  GetWorkerLatestInferenceByTopicId: {
+    request: LatestInferenceRequest,
+    response: fixed(LatestInferenceResponse),
+  },
+  GetWorkerLatestInputInferenceByTopicId: {
+    request: LatestInferenceRequest,
+    response: fixed(LatestInferenceResponse),
   },
 };

@@ -27,7 +27,7 @@ import {
 } from "../../../testing/devnet.ts";
 import type { TxRecord } from "../chain.ts";
 import type { DevnetOptions } from "../mod.ts";
-import { LatestInferenceRequest, LatestInferenceResponse } from "./queries.ts";
+import { LatestInferenceRequest, LatestInferenceResponse } from "../../chain/emissions/mod.ts";
 
 const ONE_ALLO = 10n ** 18n;
 const FEE = calculateFee(400_000, TEST_GAS_PRICE);

@@ -9,7 +9,8 @@ import {
   emissionsQueryService,
   type EmissionsVersion,
   FlagResponse,
-  Inference,
+  type LatestInferenceRequest,
+  latestInferenceRpc,
   type Params,
   type Topic,
   TopicAddressRequest,
@@ -29,18 +30,6 @@ import type { EmissionsState, TopicData } from "./state.ts";
 export const BlockHeightRequest = defineMessage<{ topicId: bigint; blockHeight: bigint }>(
   "emissions.v9.IsWorkerNonceUnfulfilledRequest",
   [{ no: 1, name: "topicId", kind: "uint64" }, { no: 2, name: "blockHeight", kind: "int64" }],
-);
-
-/** `{topic_id=1, worker_address=2}`: the GetWorkerLatestInferenceByTopicId request. */
-export const LatestInferenceRequest = defineMessage<{ topicId: bigint; workerAddress: string }>(
-  "emissions.v9.GetWorkerLatestInferenceByTopicIdRequest",
-  [{ no: 1, name: "topicId", kind: "uint64" }, { no: 2, name: "workerAddress", kind: "string" }],
-);
-
-/** `{latest_inference=1}`: the GetWorkerLatestInferenceByTopicId response. */
-export const LatestInferenceResponse = defineMessage<{ latestInference?: Inference }>(
-  "emissions.v9.GetWorkerLatestInferenceByTopicIdResponse",
-  [{ no: 1, name: "latestInference", kind: "message", message: () => Inference }],
 );
 
 type Answer = (context: QueryContext, request: never) => object;
@@ -105,23 +94,18 @@ export function emissionsQueries(version: EmissionsVersion): QueryHandler[] {
         value: workerNoncesOf(context, request.topicId).includes(request.blockHeight),
       }),
     ),
-    serve(
-      `/${service}/GetWorkerLatestInferenceByTopicId`,
-      LatestInferenceRequest,
-      LatestInferenceResponse,
-      (context, request: { topicId: bigint; workerAddress: string }) => {
-        const inference = topicOf(context, request.topicId).latestInferences.get(
-          request.workerAddress,
+    tableRpc(latestInferenceRpc(version), (context, request: LatestInferenceRequest) => {
+      const inference = topicOf(context, request.topicId).latestInferences.get(
+        request.workerAddress,
+      );
+      if (inference === undefined) {
+        throw grpcError(
+          "NotFound",
+          `no inference from ${request.workerAddress} in topic ${request.topicId}`,
         );
-        if (inference === undefined) {
-          throw grpcError(
-            "NotFound",
-            `no inference from ${request.workerAddress} in topic ${request.topicId}`,
-          );
-        }
-        return { latestInference: { ...inference, values: [] } };
-      },
-    ),
+      }
+      return { latestInference: { ...inference, values: [] } };
+    }),
   ];
 }
 
