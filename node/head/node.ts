@@ -182,6 +182,7 @@ export class HeadNode {
     this.metrics.rollCallResponders.observe(roll.ok ? roll.peers.length : roll.responders.length);
     if (!roll.ok) {
       logger.warn("roll call failed", { reason: roll.message, responders: roll.responders });
+      this.#releaseResponders(requestId, roll.responders, logger);
       return {
         code: Code.timeout,
         request_id: requestId,
@@ -199,6 +200,17 @@ export class HeadNode {
     });
     this.metrics.sendFailures.inc(outcome.failedSends.length);
     return this.#respond(job, requestId, roll.peers, outcome);
+  }
+
+  // Workers that accepted a failed roll call hold an execution slot for the request. No execute
+  // will follow, so tell them, with the b7s message that ends a request's cluster, to free it
+  // now instead of when the reservation expires. Go workers without a cluster ignore it.
+  #releaseResponders(requestId: string, responders: string[], logger: Logger): void {
+    for (const peer of responders) {
+      this.#network.send(peer, { type: "MsgDisbandCluster", request_id: requestId }).catch(
+        (error) => logger.debug("cannot release roll call responder", { peer, error }),
+      );
+    }
   }
 
   #respond(

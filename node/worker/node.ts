@@ -166,6 +166,15 @@ function dispatch(context: WorkerContext, message: Message, source: MessageSourc
         consensus: message.consensus,
         message: "consensus clusters are not supported by this worker",
       });
+    case "MsgDisbandCluster":
+      // Our head sends it when a roll call this worker accepted failed: free the reserved slot.
+      if (context.slots.releaseReservation(message.request_id, source.peer.toString())) {
+        context.logger.debug("released roll call reservation", {
+          request_id: message.request_id,
+          peer: source.peer,
+        });
+      }
+      return Promise.resolve();
     default:
       context.logger.debug("ignored message", { type: message.type, peer: source.peer });
       return Promise.resolve();

@@ -104,6 +104,16 @@ export class ExecutionSlots implements Disposable {
   }
 
   /**
+   * Drops the reservation of `requestId` when `origin` made it, so only the head that reserved
+   * a slot can free it. Returns whether a reservation was dropped.
+   */
+  releaseReservation(requestId: string, origin: string): boolean {
+    if (this.#reserved.get(requestId)?.origin !== origin) return false;
+    this.cancel(requestId);
+    return true;
+  }
+
+  /**
    * Takes the slot reserved for `requestId` when `peer` reserved it, or else a free slot,
    * waiting up to `waitMs` for one.
    */

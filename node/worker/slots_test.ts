@@ -93,3 +93,13 @@ Deno.test("ExecutionSlots.close() wakes waiters and refuses new claims", async (
 Deno.test("ExecutionSlots rejects a capacity below 1", () => {
   assert.throws(() => slots(0), RangeError);
 });
+
+Deno.test("ExecutionSlots.releaseReservation() frees only its origin's slot", () => {
+  using pool = slots(1);
+  assert.equal(pool.reserve("r1", "head"), true);
+  assert.equal(pool.releaseReservation("r1", "other-head"), false);
+  assert.equal(pool.free, 0);
+  assert.equal(pool.releaseReservation("r1", "head"), true);
+  assert.equal(pool.free, 1);
+  assert.equal(pool.reserve("r2", "head"), true);
+});
