@@ -204,7 +204,8 @@ export class HeadNode {
 
   // Workers that accepted a failed roll call hold an execution slot for the request. No execute
   // will follow, so tell them, with the b7s message that ends a request's cluster, to free it
-  // now instead of when the reservation expires. Go workers without a cluster ignore it.
+  // now instead of when the reservation expires. A b7s worker has no cluster for the request,
+  // so the message changes nothing there.
   #releaseResponders(requestId: string, responders: string[], logger: Logger): void {
     for (const peer of responders) {
       this.#network.send(peer, { type: "MsgDisbandCluster", request_id: requestId }).catch(
