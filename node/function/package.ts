@@ -32,7 +32,7 @@ export function embeddedFunctionPackage(): Promise<FunctionPackage> {
   return cached;
 }
 
-/** A function-store source serving the embedded package under its CID. */
+/** Returns a function-store source that serves the embedded package under its CID. */
 export async function embeddedFunctionSource(): Promise<FunctionSource> {
   const pkg = await embeddedFunctionPackage();
   return { kind: "package", cid: pkg.cid, files: pkg.files };

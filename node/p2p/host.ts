@@ -32,7 +32,7 @@ export const READ_TIMEOUT_MS = 10_000;
 /** Time allowed to dial a peer that is not connected. */
 export const DIAL_TIMEOUT_MS = 5_000;
 
-/** Where a received message came from. */
+/** The sender and topic of a received message. */
 export interface MessageSource {
   /** The authenticated remote peer (direct) or the signed author (pubsub). */
   peer: PeerId;
