@@ -141,10 +141,13 @@ async function executeRequest(
       : undefined;
     return { result: checked.result, payload };
   } catch (error) {
-    const reason = context.signal.aborted
+    const stopping = context.signal.aborted;
+    const reason = stopping
       ? "worker is shutting down"
       : `execution failed: ${describeError(error)}`;
-    logger.error("execution failed", { error });
+    // A shutdown cancelling a run is expected; anything else is a fault worth an error line.
+    if (stopping) logger.warn("execution cancelled: worker is stopping");
+    else logger.error("execution failed", { error });
     return { result: emptyResult(requestId, "500", reason, EXIT_NOT_RUN), note: reason };
   } finally {
     claim.lease.release();
