@@ -50,7 +50,7 @@ export function readyBanner(
 local network ready: head ${rest} with ${workers.length} worker${workers.length === 1 ? "" : "s"}
 ${chain ? chainBanner(chain) : ""}
 try it:
-  allora request
+  allora request${rest === `http://${config.head.rest_api}` ? "" : ` --head ${rest}`}
 or:
   curl -s -X POST ${rest}/api/v1/functions/execute -H 'Content-Type: application/json' -d '${body}'
 

@@ -127,9 +127,12 @@ Deno.test("allora dev serves requests with three workers", async (t) => {
         config,
         "--nodes",
         "3",
+        // The request returns once 3 workers accept; the long window only helps a loaded machine.
+        "--timeout",
+        "10",
         "--json",
       ]);
-      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.code, 0, result.stderr || result.stdout);
       assertInference(JSON.parse(result.stdout), ready);
     });
 
