@@ -127,7 +127,7 @@ class WorkerRuntime implements Runtime {
   }
 
   async run(request: RunRequest, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
-    const logger = this.#settings.logger.child({ requestId: request.requestId });
+    const logger = this.#settings.logger.child({ request_id: request.requestId });
     const limits = lowerLimits(this.#settings.limits, request.limits);
 
     // Check the input, then load the module (compiled once per content and memory cap).

@@ -64,7 +64,7 @@ Deno.test("memory_read logs a truncation with the request id", async () => {
   const warnings = lines.map((line) => JSON.parse(line));
   assert.equal(warnings.length, 1);
   assert.equal(warnings[0].msg, "memory_read truncated its output to the guest buffer");
-  assert.equal(warnings[0].requestId, "req-7");
+  assert.equal(warnings[0].request_id, "req-7");
   assert.equal(warnings[0].bytes, 10);
   assert.equal(warnings[0].buffer, 4);
 });
