@@ -56,23 +56,32 @@ Deno.test("HeadNode.execute() stops the roll call at N and sends executes", asyn
   }
 });
 
+// Calls `reply` with the base of a roll-call response each time the head publishes a roll call.
+function onRollCall(
+  network: FakeNetwork,
+  reply: (base: { type: "MsgRollCallResponse"; request_id: string }) => void,
+): void {
+  const originalPublish = network.publish.bind(network);
+  network.publish = (topic, message) => {
+    if (message.type === "MsgRollCall") {
+      reply({ type: "MsgRollCallResponse", request_id: message.request_id });
+    }
+    return originalPublish(topic, message);
+  };
+}
+
 Deno.test("HeadNode.execute() ignores invalid roll call responses", async () => {
   const network = new FakeNetwork();
   network.addWorker("good", { execute: answerWith("ok") });
   const head = startHead(network);
   // Invalid replies arrive before the real one: wrong function, wrong code, unknown peer, duplicate.
-  const originalPublish = network.publish.bind(network);
-  network.publish = (topic, message) => {
-    if (message.type === "MsgRollCall") {
-      const reply = { type: "MsgRollCallResponse" as const, request_id: message.request_id };
-      network.deliver({ ...reply, code: "202", function_id: "other" }, "good");
-      network.deliver({ ...reply, code: "500", function_id: "bafy" }, "good");
-      network.deliver({ ...reply, code: "202", function_id: "bafy" }, "stranger");
-      network.deliver({ ...reply, code: "202", function_id: "bafy" }, "good");
-      network.deliver({ ...reply, code: "202", function_id: "bafy" }, "good");
-    }
-    return originalPublish(topic, message);
-  };
+  onRollCall(network, (reply) => {
+    network.deliver({ ...reply, code: "202", function_id: "other" }, "good");
+    network.deliver({ ...reply, code: "500", function_id: "bafy" }, "good");
+    network.deliver({ ...reply, code: "202", function_id: "bafy" }, "stranger");
+    network.deliver({ ...reply, code: "202", function_id: "bafy" }, "good");
+    network.deliver({ ...reply, code: "202", function_id: "bafy" }, "good");
+  });
   try {
     const body = await head.execute(job({ number_of_nodes: -1, timeout: 1 }));
 
@@ -243,18 +252,10 @@ Deno.test("HeadNode.execute() names workers that declined the roll call", async 
   const network = new FakeNetwork();
   network.addWorker("w1", { acceptRollCall: false });
   const head = startHead(network);
-  const originalPublish = network.publish.bind(network);
-  network.publish = (topic, message) => {
-    if (message.type === "MsgRollCall") {
-      network.deliver({
-        type: "MsgRollCallResponse",
-        request_id: message.request_id,
-        code: "500",
-        function_id: "bafy",
-      }, "w1");
-    }
-    return originalPublish(topic, message);
-  };
+  onRollCall(
+    network,
+    (reply) => network.deliver({ ...reply, code: "500", function_id: "bafy" }, "w1"),
+  );
   try {
     const body = await head.execute(job({ number_of_nodes: -1, timeout: 1 }));
 
