@@ -14,11 +14,11 @@ export interface GlobalOptions {
   logFormat: LogFormat;
   /** Print the machine-readable result on stdout and nothing else there. */
   json: boolean;
-  /** Answer yes to confirmations; also implied when stdin is not a terminal. */
+  /** Whether confirmations default to yes; also set when stdin is not a terminal. */
   yes: boolean;
 }
 
-/** What a command receives besides its own arguments. */
+/** The services a command receives besides its own arguments. */
 export interface Context {
   io: Io;
   global: GlobalOptions;

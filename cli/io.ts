@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Where a command reads input and writes output. */
+/** The input and output streams of a command. */
 export interface Io {
   /** Writes text to standard output (results, `--json` documents). */
   out(text: string): void;
@@ -65,7 +65,7 @@ async function promptLine(question: string, secret: boolean): Promise<string | n
   }
 }
 
-/** An in-memory {@link Io} for tests: captures output and serves fixed stdin and env. */
+/** Creates an in-memory {@link Io} for tests that captures output and serves fixed stdin and env. */
 export function memoryIo(
   options: { stdin?: string; env?: Record<string, string>; answers?: string[] } = {},
 ): Io & { stdout: string; stderr: string } {

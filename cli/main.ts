@@ -205,8 +205,8 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
 }
 
 /**
- * An AbortSignal aborted by the first SIGINT or SIGTERM, or, when {@link EXIT_WITH_PARENT_ENV}
- * is "1", by SIGTERM or the end of standard input only.
+ * Creates an AbortSignal that the first SIGINT or SIGTERM aborts. When
+ * {@link EXIT_WITH_PARENT_ENV} is "1", only SIGTERM or the end of standard input abort it.
  */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
@@ -222,7 +222,7 @@ function shutdownSignal(): AbortSignal {
     }
   }
   if (supervised) {
-    // The supervising parent holds our stdin open; end of input means it is gone, even if it
+    // The supervising parent keeps our stdin open, so end of input means the parent is gone, even if it
     // died from SIGKILL and could not forward a signal.
     (async () => {
       try {

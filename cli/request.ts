@@ -194,7 +194,7 @@ const RUNTIME_EXIT_REASONS: Record<number, string> = {
   128: "invalid module",
 };
 
-/** Renders an execute response for people: code, then each distinct answer and its peers. */
+/** Renders an execute response for people: code, then each distinct output and its peers. */
 export function formatResponse(response: ExecuteResponse): string {
   const selected = response.cluster?.peers?.length ?? 0;
   const lines = [
@@ -204,21 +204,21 @@ export function formatResponse(response: ExecuteResponse): string {
   if (response.message) lines.push(`  ${response.message}`);
   for (const entry of response.results ?? []) {
     const output = entry.result.stdout.trim();
-    let shown = output === "" ? "no output" : output;
+    let summary = output === "" ? "no output" : output;
     try {
       const value = JSON.parse(output);
-      if (typeof value?.infererValue === "string") shown = `inference ${value.infererValue}`;
-      else if (typeof value?.error === "string") shown = `error: ${value.error}`;
+      if (typeof value?.infererValue === "string") summary = `inference ${value.infererValue}`;
+      else if (typeof value?.error === "string") summary = `error: ${value.error}`;
     } catch {
       // Not JSON: show the raw output.
     }
     const exitCode = entry.result.exit_code;
     if (exitCode !== 0) {
       const reason = RUNTIME_EXIT_REASONS[exitCode];
-      shown = `failed${reason ? ` (${reason})` : ""}: ${shown}`;
+      summary = `failed${reason ? ` (${reason})` : ""}: ${summary}`;
     }
     lines.push(
-      `  ${shown}  (exit ${exitCode}; ${entry.frequency.toFixed(0)}% of answers; ` +
+      `  ${summary}  (exit ${exitCode}; ${entry.frequency.toFixed(0)}% of answers; ` +
         `${entry.peers.length} peer${entry.peers.length === 1 ? "" : "s"})`,
     );
     for (const peer of entry.peers) lines.push(`    ${peer}`);

@@ -1,7 +1,7 @@
 /**
- * A minimal HTTP(S) client for JSON APIs (a head's REST API, a chain's JSON-RPC), built on
- * `node:http` instead of `fetch`: Deno's fetch refuses the ports on the WHATWG fetch "bad ports"
- * list, and 6000 (the head's conventional REST port in b7s and Allora's docs) is one of them.
+ * A minimal HTTP(S) client for JSON APIs, such as a head's REST API or a chain's JSON-RPC.
+ * It is built on `node:http` instead of `fetch` because Deno's fetch rejects the ports on the
+ * WHATWG fetch "bad ports" list, and 6000 (the head's REST port in b7s and Allora's docs) is one.
  *
  * @module
  */

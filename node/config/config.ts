@@ -12,7 +12,7 @@ import Ajv, { type ErrorObject } from "ajv";
 import YAML from "yaml";
 import schema from "./schema.json" with { type: "json" };
 
-/** Networks the toolkit knows endpoints for. */
+/** Networks with known endpoints. */
 export const NETWORKS = ["local", "allora-testnet-1", "allora-mainnet-1"] as const;
 /** A known network name. */
 export type Network = typeof NETWORKS[number];

@@ -86,7 +86,7 @@ export class Supervisor {
     const process = new Deno.Command(executable, {
       args,
       cwd: options.cwd,
-      // The open stdin pipe tells the child its parent is alive; see EXIT_WITH_PARENT_ENV.
+      // An open stdin pipe signals the child that its parent is alive (see EXIT_WITH_PARENT_ENV).
       env: { ...options.env, [EXIT_WITH_PARENT_ENV]: "1" },
       stdin: "piped",
       stdout: "piped",

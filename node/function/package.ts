@@ -1,7 +1,7 @@
 /**
  * The Allora inference function as a b7s package, built from the `.wasm` embedded in this
- * program. Packing is deterministic, so the package's CID is fixed for a given build and is
- * what new projects put in `function.id`; workers install it from this copy without any
+ * program. Packing is deterministic, so the package's CID is fixed for a given build. New projects
+ * put that CID in `function.id`, and workers install the package from this copy without any
  * network.
  *
  * @module

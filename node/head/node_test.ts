@@ -93,7 +93,7 @@ Deno.test("HeadNode.execute() ignores invalid roll call responses", async () => 
   }
 });
 
-Deno.test("HeadNode.execute() answers 408 with the responder count", async () => {
+Deno.test("HeadNode.execute() answers 408 and releases responders", async () => {
   const network = new FakeNetwork();
   network.addWorker("w1");
   network.addWorker("w2", { acceptRollCall: false });
@@ -105,6 +105,15 @@ Deno.test("HeadNode.execute() answers 408 with the responder count", async () =>
     assert.equal(body.message, "roll call timed out: 1 of 2 requested nodes responded");
     assert.deepEqual(body.cluster, {});
     assert.equal(network.sent.filter(({ message }) => message.type === "MsgExecute").length, 0);
+
+    // The worker that accepted is told to free the slot it reserved.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const releases = network.sent.filter(({ message }) => message.type === "MsgDisbandCluster");
+    assert.deepEqual(releases.map(({ peer }) => peer), ["w1"]);
+    assert.deepEqual(releases[0].message, {
+      type: "MsgDisbandCluster",
+      request_id: body.request_id,
+    });
   } finally {
     head.close();
   }
@@ -261,27 +270,6 @@ Deno.test("HeadNode.execute() names workers that declined the roll call", async 
 
     assert.equal(body.code, "408");
     assert.match(body.message ?? "", /1 worker declined with code 500/);
-  } finally {
-    head.close();
-  }
-});
-
-Deno.test("HeadNode.execute() releases the slots of a failed roll call", async () => {
-  const network = new FakeNetwork();
-  network.addWorker("w1");
-  network.addWorker("w2", { acceptRollCall: false });
-  const head = startHead(network);
-  try {
-    const body = await head.execute(job({ number_of_nodes: 2, timeout: 1 }));
-
-    assert.equal(body.code, "408");
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const releases = network.sent.filter(({ message }) => message.type === "MsgDisbandCluster");
-    assert.deepEqual(releases.map(({ peer }) => peer), ["w1"]);
-    assert.deepEqual(releases[0].message, {
-      type: "MsgDisbandCluster",
-      request_id: body.request_id,
-    });
   } finally {
     head.close();
   }

@@ -39,7 +39,7 @@ export async function rollCall(
   const { network, inbox, logger } = components;
   const deadline = performance.now() + job.rollCallTimeoutMs;
   const accepted: string[] = [];
-  // Workers that answered with another code (e.g. "500" when they cannot install the function).
+  // Workers that responded with another code, e.g. "500" when they cannot install the function.
   const declined = new Map<string, string>();
   const enough = Promise.withResolvers<void>();
 
